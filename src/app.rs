@@ -1,0 +1,241 @@
+//! The commands: glue between validated CLI input, sources, planning and rendering. Errors
+//! carry the exit code they map to.
+
+use crate::catalog::{self, Filter, Inspection};
+use crate::cli::{self, CheckArgs, Cli, Command, InspectArgs, InspectFormat, PlanArgs, PlanFormat};
+use crate::conn::Target;
+use crate::model::{Namespace, Schema};
+use crate::plan::{self, PlanOptions};
+use crate::render;
+use crate::source::{self, Desired, Shadow};
+use anyhow::{Context, Result, anyhow};
+use std::io::Write;
+use std::path::Path;
+
+/// An error with the exit code the process should end with.
+#[derive(Debug)]
+pub struct Exit {
+    /// The exit code.
+    pub code: i32,
+    /// The message for stderr (empty: nothing to print).
+    pub message: String,
+}
+
+impl From<anyhow::Error> for Exit {
+    fn from(e: anyhow::Error) -> Exit {
+        Exit {
+            code: 1,
+            message: format!("{e:#}"),
+        }
+    }
+}
+
+/// Runs a parsed command line; returns the exit code on success.
+pub async fn run(cli: Cli) -> Result<i32, Exit> {
+    let color = cli::use_color(cli.color);
+    match cli.command {
+        Command::Inspect(a) => inspect(a).await,
+        Command::Plan(a) => plan_cmd(a, color).await,
+        Command::Check(a) => check(a),
+    }
+}
+
+fn filter_of(f: &cli::FilterArgs) -> Filter {
+    Filter {
+        include: f.schemas.clone(),
+        exclude: f.exclude_schemas.clone(),
+    }
+}
+
+/// Connects to a database and inspects it.
+pub async fn inspect_database(url: &str, filter: &Filter) -> Result<Inspection> {
+    let target = Target::parse(url)?;
+    let client = target.connect().await?;
+    let i = catalog::inspect(&client, filter)
+        .await
+        .with_context(|| format!("inspecting {target}"))?;
+    Ok(i)
+}
+
+/// Loads desired SQL through a shadow database. `major` is the target's major version, if
+/// known, to pick matching embedded binaries.
+pub async fn load_desired_sql(
+    path: &Path,
+    filter: &Filter,
+    shadow_url: Option<&str>,
+    major: Option<u32>,
+) -> Result<(Inspection, Shadow)> {
+    let (files, stmts) = source::prepare(path)?;
+    let shadow = match shadow_url {
+        Some(u) => Shadow::server(u)?,
+        None => {
+            let (s, warning) = Shadow::embedded(major)?;
+            if let Some(w) = warning {
+                eprintln!("{w}");
+            }
+            s
+        }
+    };
+    let inspection = shadow.load(&files, &stmts, filter).await?;
+    Ok((inspection, shadow))
+}
+
+async fn inspect(a: InspectArgs) -> Result<i32, Exit> {
+    let filter = filter_of(&a.filter);
+    let inspection = match &a.desired {
+        Some(path) => {
+            load_desired_sql(path, &filter, a.shadow.shadow.as_deref(), None)
+                .await?
+                .0
+        }
+        None => inspect_database(&cli::database_or_env(&a.database), &filter).await?,
+    };
+    let out = match a.format {
+        InspectFormat::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&inspection.schema).map_err(anyhow::Error::from)?;
+            s.push('\n');
+            s
+        }
+        InspectFormat::Sql => creation_script(&inspection.schema)?,
+    };
+    print_stdout(&out)?;
+    Ok(0)
+}
+
+/// The schema of a new, empty database: only `public`, as Postgres creates it.
+pub fn empty_database() -> Schema {
+    let mut s = Schema::default();
+    s.schemas.insert(
+        "public".into(),
+        Namespace {
+            comment: Some("standard public schema".into()),
+            grants: Vec::new(),
+        },
+    );
+    s
+}
+
+/// A complete creation script for `schema`, ordered by dependencies.
+pub fn creation_script(schema: &Schema) -> Result<String> {
+    let mut base = empty_database();
+    if let Some(p) = schema.schemas.get("public") {
+        base.schemas.insert("public".into(), p.clone());
+    } else {
+        base.schemas.clear();
+    }
+    let steps = plan::ordered_steps(
+        &base,
+        schema,
+        &crate::diff::diff(&base, schema, &Default::default()),
+        &PlanOptions::default(),
+    )?;
+    Ok(render::sql(&steps, "pgdiff inspect: creation script"))
+}
+
+fn print_stdout(s: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(anyhow!("writing output: {e}")),
+    }
+}
+
+async fn plan_cmd(a: PlanArgs, color: bool) -> Result<i32, Exit> {
+    use std::io::IsTerminal;
+    let filter = filter_of(&a.filter);
+    let current = inspect_database(&cli::database_or_env(&a.database), &filter).await?;
+    let (desired, shadow) = match Desired::parse(&a.desired) {
+        Desired::Database(url) => (inspect_database(&url, &filter).await?, None),
+        Desired::Sql(path) => {
+            let (i, s) = load_desired_sql(
+                &path,
+                &filter,
+                a.shadow.shadow.as_deref(),
+                Some(current.major_version()),
+            )
+            .await?;
+            (i, Some(s))
+        }
+    };
+    let opts = PlanOptions {
+        diff: crate::diff::DiffOptions {
+            privileges: a.privileges,
+            ..Default::default()
+        },
+        online: a.online,
+    };
+    let p = plan::plan(&current.schema, &desired.schema, &opts).map_err(anyhow::Error::from)?;
+    if !a.no_verify && !p.is_empty() {
+        let shadow = match shadow {
+            Some(s) => s,
+            None => match a.shadow.shadow.as_deref() {
+                Some(u) => Shadow::server(u).map_err(anyhow::Error::from)?,
+                None => {
+                    Shadow::embedded(Some(current.major_version()))
+                        .map_err(anyhow::Error::from)?
+                        .0
+                }
+            },
+        };
+        crate::verify::verify(&shadow, &current.schema, &desired.schema, &p, &filter)
+            .await
+            .context("verifying the plan on a shadow database (pass --no-verify to skip)")?;
+    }
+    let format = a
+        .format
+        .unwrap_or(if a.out.is_none() && std::io::stdout().is_terminal() {
+            PlanFormat::Human
+        } else {
+            PlanFormat::Sql
+        });
+    let text = match format {
+        PlanFormat::Human => render::human(
+            &p,
+            &current.schema,
+            &desired.schema,
+            color && a.out.is_none(),
+        ),
+        PlanFormat::Sql => render::sql(&p.steps, "pgdiff plan: migration"),
+        PlanFormat::Json => render::json(&p),
+    };
+    match &a.out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => print_stdout(&text)?,
+    }
+    if let Some(path) = &a.rollback_out {
+        std::fs::write(path, render::sql(&p.rollback, "pgdiff plan: rollback"))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(if a.exit_code && !p.is_empty() { 2 } else { 0 })
+}
+
+fn check(a: CheckArgs) -> Result<i32, Exit> {
+    match source::prepare(&a.desired) {
+        Ok((files, stmts)) => {
+            let mut out = format!(
+                "{}: {} statements in {} files, in this order:\n",
+                a.desired.display(),
+                stmts.len(),
+                files.len()
+            );
+            for s in &stmts {
+                let (line, _, _) = source::sql::locate(&files[s.file].text, s.offset);
+                out.push_str(&format!(
+                    "  {}:{line}: {}\n",
+                    files[s.file].path.display(),
+                    s.summary
+                ));
+            }
+            print_stdout(&out)?;
+            Ok(0)
+        }
+        Err(e) => Err(Exit {
+            code: 1,
+            message: e.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,42 @@
+-- Table constraints (PK, UNIQUE, CHECK, FK, EXCLUDE) defined on the table itself: constraints
+-- inherited from a parent or cloned from a partitioned table are left out.
+SELECT n.nspname AS schema,
+       c.relname AS "table",
+       k.conname AS name,
+       k.contype AS kind,
+       pg_get_constraintdef(k.oid) AS definition,
+       (SELECT coalesce(json_agg(a.attname ORDER BY x.ord), '[]')
+          FROM unnest(k.conkey) WITH ORDINALITY x(attnum, ord)
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.attnum) AS columns,
+       CASE WHEN k.contype = 'f' THEN json_build_object(
+         'references', json_build_object('schema', fn.nspname, 'name', fc.relname),
+         'ref_columns', (SELECT coalesce(json_agg(a.attname ORDER BY x.ord), '[]')
+                           FROM unnest(k.confkey) WITH ORDINALITY x(attnum, ord)
+                           JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = x.attnum),
+         'on_delete', CASE k.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT'
+                        WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END,
+         'on_update', CASE k.confupdtype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT'
+                        WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END,
+         'match_type', CASE k.confmatchtype WHEN 'f' THEN 'FULL' WHEN 'p' THEN 'PARTIAL' ELSE 'SIMPLE' END)
+       END AS foreign_key,
+       k.condeferrable AS deferrable,
+       k.condeferred AS initially_deferred,
+       k.convalidated AS validated,
+       k.connoinherit AS no_inherit,
+       coalesce((to_jsonb(i.*) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
+       obj_description(k.oid, 'pg_constraint') AS comment
+  FROM pg_catalog.pg_constraint k
+  JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_class fc ON fc.oid = k.confrelid
+  LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+  LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = k.conindid AND k.contype IN ('p', 'u')
+ WHERE k.contype IN ('p', 'u', 'c', 'f', 'x')
+   AND k.conislocal AND k.conparentid = 0
+   AND c.relkind IN ('r', 'p')
+   AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+   AND (cardinality($1::text[]) = 0 OR n.nspname = ANY ($1::text[]))
+   AND NOT (n.nspname = ANY ($2::text[]))
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                      AND d.objid = c.oid AND d.deptype = 'e')

@@ -1,0 +1,47 @@
+-- Indexes on tables and materialized views that do not back a constraint and are not
+-- partitions of an index on a partitioned table (those follow their parent).
+SELECT n.nspname AS schema,
+       ic.relname AS name,
+       json_build_object('schema', n.nspname, 'name', c.relname) AS "table",
+       pg_get_indexdef(i.indexrelid) AS definition,
+       i.indisunique AS "unique",
+       am.amname AS method,
+       (SELECT coalesce(json_agg(json_build_object(
+                   'expression', pg_get_indexdef(i.indexrelid, k.ord::int, false),
+                   'opclass', CASE WHEN NOT oc.opcdefault THEN ocn.nspname || '.' || oc.opcname END,
+                   'collation', CASE WHEN k.coll <> 0 AND k.coll <> coalesce(att.attcollation, 0)
+                                     THEN cln.nspname || '.' || cl.collname END,
+                   'descending', (k.opt & 1) <> 0,
+                   'nulls_first', (k.opt & 2) <> 0) ORDER BY k.ord), '[]')
+          FROM unnest(i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[], i.indoption::int2[])
+               WITH ORDINALITY k(attnum, opclass, coll, opt, ord)
+          LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opclass
+          LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
+          LEFT JOIN pg_catalog.pg_collation cl ON cl.oid = k.coll
+          LEFT JOIN pg_catalog.pg_namespace cln ON cln.oid = cl.collnamespace
+          LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0
+         WHERE k.ord <= i.indnkeyatts) AS keys,
+       (SELECT coalesce(json_agg(a.attname ORDER BY x.ord), '[]')
+          FROM unnest(i.indkey::int2[]) WITH ORDINALITY x(attnum, ord)
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = x.attnum
+         WHERE x.ord > i.indnkeyatts) AS include,
+       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       coalesce((to_jsonb(i.*) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
+       (SELECT coalesce(json_agg(o ORDER BY o), '[]') FROM unnest(ic.reloptions) o) AS options,
+       obj_description(ic.oid, 'pg_class') AS comment
+  FROM pg_catalog.pg_index i
+  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+ WHERE c.relkind IN ('r', 'p', 'm')
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint k
+                    WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid
+                      AND k.contype IN ('p', 'u', 'x'))
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid)
+   AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+   AND (cardinality($1::text[]) = 0 OR n.nspname = ANY ($1::text[]))
+   AND NOT (n.nspname = ANY ($2::text[]))
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                      AND d.objid = c.oid AND d.deptype = 'e')

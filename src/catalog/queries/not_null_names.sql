@@ -1,0 +1,15 @@
+-- PostgreSQL 18+: NOT NULL constraints are pg_constraint rows with names; report those whose
+-- name is not the one Postgres generates, so it can be kept.
+SELECT n.nspname AS schema,
+       c.relname AS "table",
+       a.attname AS "column",
+       k.conname AS name,
+       k.connoinherit AS no_inherit
+  FROM pg_catalog.pg_constraint k
+  JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1]
+ WHERE k.contype = 'n' AND k.conislocal
+   AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+   AND (cardinality($1::text[]) = 0 OR n.nspname = ANY ($1::text[]))
+   AND NOT (n.nspname = ANY ($2::text[]))

@@ -1,0 +1,38 @@
+-- Tables (ordinary, partitioned, partitions) with table-level properties.
+SELECT n.nspname AS schema,
+       c.relname AS name,
+       c.relpersistence = 'u' AS unlogged,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relispartition THEN
+         (SELECT json_build_object('parent', json_build_object('schema', pn.nspname, 'name', pc.relname),
+                                   'bound', pg_get_expr(c.relpartbound, c.oid))
+            FROM pg_catalog.pg_inherits i
+            JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+            JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+           WHERE i.inhrelid = c.oid) END AS partition_of,
+       CASE WHEN NOT c.relispartition THEN
+         (SELECT coalesce(json_agg(json_build_object('schema', pn.nspname, 'name', pc.relname)
+                                   ORDER BY i.inhseqno), '[]')
+            FROM pg_catalog.pg_inherits i
+            JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+            JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+           WHERE i.inhrelid = c.oid) ELSE '[]' END AS inherits,
+       c.relrowsecurity AS rls_enabled,
+       c.relforcerowsecurity AS rls_forced,
+       (SELECT coalesce(json_agg(o ORDER BY o), '[]') FROM unnest(c.reloptions) o) AS options,
+       obj_description(c.oid, 'pg_class') AS comment,
+       (SELECT coalesce(json_agg(json_build_object(
+                   'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
+                   'privilege', a.privilege_type, 'grantable', a.is_grantable)
+                 ORDER BY 1, 2), '[]')
+          FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+         WHERE a.grantee <> c.relowner) AS grants
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p')
+   AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+   AND (cardinality($1::text[]) = 0 OR n.nspname = ANY ($1::text[]))
+   AND NOT (n.nspname = ANY ($2::text[]))
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                      AND d.objid = c.oid AND d.deptype = 'e')

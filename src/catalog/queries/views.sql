@@ -1,0 +1,22 @@
+-- Views and materialized views.
+SELECT n.nspname AS schema,
+       c.relname AS name,
+       c.relkind = 'm' AS materialized,
+       pg_get_viewdef(c.oid) AS definition,
+       (SELECT coalesce(json_agg(o ORDER BY o), '[]') FROM unnest(c.reloptions) o) AS options,
+       obj_description(c.oid, 'pg_class') AS comment,
+       (SELECT coalesce(json_agg(json_build_object(
+                   'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
+                   'privilege', a.privilege_type, 'grantable', a.is_grantable)
+                 ORDER BY 1, 2), '[]')
+          FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+         WHERE a.grantee <> c.relowner) AS grants
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('v', 'm')
+   AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+   AND (cardinality($1::text[]) = 0 OR n.nspname = ANY ($1::text[]))
+   AND NOT (n.nspname = ANY ($2::text[]))
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                      AND d.objid = c.oid AND d.deptype = 'e')

@@ -1,0 +1,599 @@
+//! Decoding of the catalog queries' JSON rows and their assembly into the model.
+
+use super::CatalogError;
+use crate::model::*;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+
+fn decode<T: DeserializeOwned>(
+    texts: &BTreeMap<&str, String>,
+    what: &'static str,
+) -> Result<Vec<T>, CatalogError> {
+    let Some(text) = texts.get(what) else {
+        return Ok(Vec::new());
+    };
+    serde_json::from_str(text).map_err(|e| CatalogError::Decode {
+        what,
+        message: e.to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+struct SchemaRow {
+    name: String,
+    comment: Option<String>,
+    grants: Vec<Grant>,
+}
+
+#[derive(Deserialize)]
+struct ExtensionRow {
+    name: String,
+    schema: String,
+    version: String,
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EnumRow {
+    schema: String,
+    name: String,
+    labels: Vec<String>,
+    comment: Option<String>,
+    grants: Vec<Grant>,
+}
+
+#[derive(Deserialize)]
+struct DomainRow {
+    schema: String,
+    name: String,
+    base_type: String,
+    type_ref: Option<QualRow>,
+    collation: Option<QualRow>,
+    default: Option<String>,
+    not_null: bool,
+    checks: Vec<DomainCheck>,
+    comment: Option<String>,
+    grants: Vec<Grant>,
+}
+
+/// A qualified name as the queries print it (`{"schema": .., "name": ..}`).
+#[derive(Deserialize)]
+struct QualRow {
+    schema: String,
+    name: String,
+}
+
+impl From<QualRow> for QualName {
+    fn from(q: QualRow) -> QualName {
+        QualName::new(q.schema, q.name)
+    }
+}
+
+#[derive(Deserialize)]
+struct CompositeRow {
+    schema: String,
+    name: String,
+    attributes: Vec<AttributeRow>,
+    comment: Option<String>,
+    grants: Vec<Grant>,
+}
+
+#[derive(Deserialize)]
+struct AttributeRow {
+    name: String,
+    data_type: String,
+    type_ref: Option<QualRow>,
+    collation: Option<QualRow>,
+}
+
+#[derive(Deserialize)]
+struct SequenceRow {
+    schema: String,
+    name: String,
+    data_type: String,
+    start: i64,
+    increment: i64,
+    min_value: i64,
+    max_value: i64,
+    cache: i64,
+    cycle: bool,
+    unlogged: bool,
+    owned_by: Option<(QualRow, String)>,
+    comment: Option<String>,
+    grants: Vec<Grant>,
+}
+
+#[derive(Deserialize)]
+struct TableRow {
+    schema: String,
+    name: String,
+    unlogged: bool,
+    partition_key: Option<String>,
+    partition_of: Option<PartitionRow>,
+    inherits: Vec<QualRow>,
+    rls_enabled: bool,
+    rls_forced: bool,
+    options: Vec<String>,
+    comment: Option<String>,
+    grants: Vec<Grant>,
+}
+
+#[derive(Deserialize)]
+struct PartitionRow {
+    parent: QualRow,
+    bound: String,
+}
+
+#[derive(Deserialize)]
+struct ColumnRow {
+    schema: String,
+    table: String,
+    name: String,
+    position: i32,
+    data_type: String,
+    type_ref: Option<QualRow>,
+    collation: Option<QualRow>,
+    not_null: bool,
+    default: Option<String>,
+    generated: Option<String>,
+    generated_kind: String,
+    identity: String,
+    identity_sequence: Option<IdentitySeqRow>,
+    is_local: bool,
+    comment: Option<String>,
+    grants: Vec<Grant>,
+}
+
+#[derive(Deserialize)]
+struct IdentitySeqRow {
+    name: QualRow,
+    data_type: String,
+    start: i64,
+    increment: i64,
+    min_value: i64,
+    max_value: i64,
+    cache: i64,
+    cycle: bool,
+}
+
+#[derive(Deserialize)]
+struct NotNullRow {
+    schema: String,
+    table: String,
+    column: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct ConstraintRow {
+    schema: String,
+    table: String,
+    name: String,
+    kind: String,
+    definition: String,
+    columns: Vec<String>,
+    foreign_key: Option<ForeignKeyRow>,
+    deferrable: bool,
+    initially_deferred: bool,
+    validated: bool,
+    no_inherit: bool,
+    nulls_not_distinct: bool,
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ForeignKeyRow {
+    references: QualRow,
+    ref_columns: Vec<String>,
+    on_delete: String,
+    on_update: String,
+    match_type: String,
+}
+
+#[derive(Deserialize)]
+struct IndexRow {
+    schema: String,
+    name: String,
+    table: QualRow,
+    definition: String,
+    unique: bool,
+    method: String,
+    keys: Vec<IndexKey>,
+    include: Vec<String>,
+    predicate: Option<String>,
+    nulls_not_distinct: bool,
+    options: Vec<String>,
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ViewRow {
+    schema: String,
+    name: String,
+    materialized: bool,
+    definition: String,
+    options: Vec<String>,
+    comment: Option<String>,
+    grants: Vec<Grant>,
+}
+
+#[derive(Deserialize)]
+struct FunctionRow {
+    schema: String,
+    name: String,
+    kind: FunctionKind,
+    identity_args: String,
+    arguments: String,
+    returns: Option<String>,
+    language: String,
+    volatility: String,
+    security_definer: bool,
+    strict: bool,
+    definition: String,
+    comment: Option<String>,
+    grants: Vec<Grant>,
+}
+
+#[derive(Deserialize)]
+struct TriggerRow {
+    schema: String,
+    table: String,
+    name: String,
+    definition: String,
+    function: QualRow,
+    constraint: bool,
+    enabled: String,
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PolicyRow {
+    schema: String,
+    table: String,
+    name: String,
+    permissive: bool,
+    command: String,
+    roles: Vec<String>,
+    using: Option<String>,
+    with_check: Option<String>,
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DependRow {
+    from_kind: ObjectKind,
+    from_schema: String,
+    from_table: Option<String>,
+    from_name: String,
+    from_args: Option<String>,
+    to_kind: ObjectKind,
+    to_schema: String,
+    to_table: Option<String>,
+    to_name: String,
+    to_args: Option<String>,
+}
+
+fn sorted(mut grants: Vec<Grant>) -> Vec<Grant> {
+    grants.sort();
+    grants
+}
+
+/// Builds the model from the decoded rows of every query.
+pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, CatalogError> {
+    let mut s = Schema::default();
+    for r in decode::<SchemaRow>(texts, "schemas")? {
+        s.schemas.insert(
+            r.name,
+            Namespace {
+                comment: r.comment,
+                grants: sorted(r.grants),
+            },
+        );
+    }
+    for r in decode::<ExtensionRow>(texts, "extensions")? {
+        s.extensions.insert(
+            r.name,
+            Extension {
+                schema: r.schema,
+                version: r.version,
+                comment: r.comment,
+            },
+        );
+    }
+    for r in decode::<EnumRow>(texts, "enums")? {
+        s.enums.insert(
+            QualName::new(r.schema, r.name),
+            EnumType {
+                labels: r.labels,
+                comment: r.comment,
+                grants: sorted(r.grants),
+            },
+        );
+    }
+    for r in decode::<DomainRow>(texts, "domains")? {
+        s.domains.insert(
+            QualName::new(r.schema, r.name),
+            Domain {
+                base_type: r.base_type,
+                type_ref: r.type_ref.map(Into::into),
+                collation: r.collation.map(Into::into),
+                default: r.default,
+                not_null: r.not_null,
+                checks: r.checks,
+                comment: r.comment,
+                grants: sorted(r.grants),
+            },
+        );
+    }
+    for r in decode::<CompositeRow>(texts, "composite types")? {
+        s.composites.insert(
+            QualName::new(r.schema, r.name),
+            CompositeType {
+                attributes: r
+                    .attributes
+                    .into_iter()
+                    .map(|a| CompositeAttribute {
+                        name: a.name,
+                        data_type: a.data_type,
+                        type_ref: a.type_ref.map(Into::into),
+                        collation: a.collation.map(Into::into),
+                    })
+                    .collect(),
+                comment: r.comment,
+                grants: sorted(r.grants),
+            },
+        );
+    }
+    for r in decode::<SequenceRow>(texts, "sequences")? {
+        s.sequences.insert(
+            QualName::new(r.schema, r.name),
+            Sequence {
+                data_type: r.data_type,
+                start: r.start,
+                increment: r.increment,
+                min_value: r.min_value,
+                max_value: r.max_value,
+                cache: r.cache,
+                cycle: r.cycle,
+                owned_by: r.owned_by.map(|(t, c)| (t.into(), c)),
+                unlogged: r.unlogged,
+                comment: r.comment,
+                grants: sorted(r.grants),
+            },
+        );
+    }
+    for r in decode::<TableRow>(texts, "tables")? {
+        s.tables.insert(
+            QualName::new(r.schema, r.name),
+            Table {
+                unlogged: r.unlogged,
+                partition_key: r.partition_key,
+                partition_of: r.partition_of.map(|p| PartitionOf {
+                    parent: p.parent.into(),
+                    bound: p.bound,
+                }),
+                inherits: r.inherits.into_iter().map(Into::into).collect(),
+                columns: Vec::new(),
+                constraints: BTreeMap::new(),
+                rls_enabled: r.rls_enabled,
+                rls_forced: r.rls_forced,
+                options: r.options,
+                comment: r.comment,
+                grants: sorted(r.grants),
+            },
+        );
+    }
+    let mut views = BTreeMap::new();
+    for r in decode::<ViewRow>(texts, "views")? {
+        views.insert(
+            QualName::new(r.schema, r.name),
+            View {
+                materialized: r.materialized,
+                definition: r.definition,
+                columns: Vec::new(),
+                options: r.options,
+                comment: r.comment,
+                grants: sorted(r.grants),
+            },
+        );
+    }
+    let mut columns = decode::<ColumnRow>(texts, "columns")?;
+    columns
+        .sort_by(|a, b| (&a.schema, &a.table, a.position).cmp(&(&b.schema, &b.table, b.position)));
+    for r in columns {
+        let q = QualName::new(&r.schema, &r.table);
+        if let Some(t) = s.tables.get_mut(&q) {
+            let identity = match r.identity.as_str() {
+                "a" | "d" => r.identity_sequence.map(|seq| Identity {
+                    kind: if r.identity == "a" {
+                        IdentityKind::Always
+                    } else {
+                        IdentityKind::ByDefault
+                    },
+                    sequence_name: seq.name.into(),
+                    sequence: Sequence {
+                        data_type: seq.data_type,
+                        start: seq.start,
+                        increment: seq.increment,
+                        min_value: seq.min_value,
+                        max_value: seq.max_value,
+                        cache: seq.cache,
+                        cycle: seq.cycle,
+                        owned_by: None,
+                        unlogged: false,
+                        comment: None,
+                        grants: Vec::new(),
+                    },
+                }),
+                _ => None,
+            };
+            t.columns.push(Column {
+                name: r.name,
+                data_type: r.data_type,
+                type_ref: r.type_ref.map(Into::into),
+                collation: r.collation.map(Into::into),
+                not_null: r.not_null,
+                not_null_name: None,
+                default: r.default,
+                identity,
+                generated: r.generated,
+                generated_virtual: r.generated_kind == "v",
+                is_local: r.is_local,
+                comment: r.comment,
+                grants: sorted(r.grants),
+            });
+        } else if let Some(v) = views.get_mut(&q) {
+            v.columns.push(ViewColumn {
+                name: r.name,
+                data_type: r.data_type,
+                comment: r.comment,
+            });
+        }
+    }
+    s.views = views;
+    for r in decode::<NotNullRow>(texts, "not-null constraints")? {
+        let generated = format!("{}_{}_not_null", r.table, r.column);
+        if r.name == generated {
+            continue;
+        }
+        if let Some(c) = s
+            .tables
+            .get_mut(&QualName::new(&r.schema, &r.table))
+            .and_then(|t| t.columns.iter_mut().find(|c| c.name == r.column))
+        {
+            c.not_null_name = Some(r.name);
+        }
+    }
+    for r in decode::<ConstraintRow>(texts, "constraints")? {
+        let kind = match r.kind.as_str() {
+            "p" => ConstraintKind::PrimaryKey,
+            "u" => ConstraintKind::Unique,
+            "c" => ConstraintKind::Check,
+            "f" => ConstraintKind::ForeignKey,
+            "x" => ConstraintKind::Exclude,
+            other => {
+                return Err(CatalogError::Decode {
+                    what: "constraints",
+                    message: format!("unknown constraint type {other:?}"),
+                });
+            }
+        };
+        if let Some(t) = s.tables.get_mut(&QualName::new(&r.schema, &r.table)) {
+            t.constraints.insert(
+                r.name,
+                Constraint {
+                    kind,
+                    definition: r.definition,
+                    columns: r.columns,
+                    foreign_key: r.foreign_key.map(|f| ForeignKey {
+                        references: f.references.into(),
+                        ref_columns: f.ref_columns,
+                        on_delete: f.on_delete,
+                        on_update: f.on_update,
+                        match_type: f.match_type,
+                    }),
+                    deferrable: r.deferrable,
+                    initially_deferred: r.initially_deferred,
+                    validated: r.validated,
+                    no_inherit: r.no_inherit,
+                    nulls_not_distinct: r.nulls_not_distinct,
+                    comment: r.comment,
+                },
+            );
+        }
+    }
+    for r in decode::<IndexRow>(texts, "indexes")? {
+        s.indexes.insert(
+            QualName::new(r.schema, r.name),
+            Index {
+                table: r.table.into(),
+                definition: r.definition,
+                unique: r.unique,
+                method: r.method,
+                keys: r.keys,
+                include: r.include,
+                predicate: r.predicate,
+                nulls_not_distinct: r.nulls_not_distinct,
+                options: r.options,
+                comment: r.comment,
+            },
+        );
+    }
+    for r in decode::<FunctionRow>(texts, "functions")? {
+        let name = QualName::new(r.schema, r.name);
+        let kind = match r.kind {
+            FunctionKind::Function => ObjectKind::Function,
+            FunctionKind::Procedure => ObjectKind::Procedure,
+        };
+        s.functions.insert(
+            ObjectId::routine(kind, &name, &r.identity_args),
+            Function {
+                kind: r.kind,
+                name,
+                identity_args: r.identity_args,
+                arguments: r.arguments,
+                returns: r.returns,
+                language: r.language,
+                volatility: r.volatility,
+                security_definer: r.security_definer,
+                strict: r.strict,
+                definition: r.definition,
+                comment: r.comment,
+                grants: sorted(r.grants),
+            },
+        );
+    }
+    for r in decode::<TriggerRow>(texts, "triggers")? {
+        let table = QualName::new(r.schema, r.table);
+        s.triggers.insert(
+            ObjectId::in_table(ObjectKind::Trigger, &table, &r.name),
+            Trigger {
+                table,
+                definition: r.definition,
+                function: r.function.into(),
+                constraint: r.constraint,
+                enabled: match r.enabled.as_str() {
+                    "D" => TriggerEnabled::Disabled,
+                    "R" => TriggerEnabled::Replica,
+                    "A" => TriggerEnabled::Always,
+                    _ => TriggerEnabled::Origin,
+                },
+                comment: r.comment,
+            },
+        );
+    }
+    for r in decode::<PolicyRow>(texts, "policies")? {
+        let table = QualName::new(r.schema, r.table);
+        s.policies.insert(
+            ObjectId::in_table(ObjectKind::Policy, &table, &r.name),
+            Policy {
+                table,
+                permissive: r.permissive,
+                command: r.command,
+                roles: r.roles,
+                using: r.using,
+                with_check: r.with_check,
+                comment: r.comment,
+            },
+        );
+    }
+    for r in decode::<DependRow>(texts, "dependencies")? {
+        let from = ObjectId {
+            kind: r.from_kind,
+            schema: r.from_schema,
+            table: r.from_table,
+            name: r.from_name,
+            args: r.from_args,
+        };
+        let to = ObjectId {
+            kind: r.to_kind,
+            schema: r.to_schema,
+            table: r.to_table,
+            name: r.to_name,
+            args: r.to_args,
+        };
+        s.depends.insert((from, to));
+    }
+    Ok(s)
+}

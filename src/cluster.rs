@@ -1,0 +1,450 @@
+//! Local PostgreSQL binaries and throwaway clusters.
+//!
+//! Owns finding server binaries (`PGDIFF_PG_BIN`, then `PATH`, then
+//! `/usr/lib/postgresql/<newest>/bin`) and running a private cluster (`initdb` + `pg_ctl`) in a
+//! temporary directory on a unix socket. The embedded shadow database and the test rig both
+//! stand on it. A cluster is stopped and its directory removed on drop; clusters left behind
+//! by a process that was killed are removed by the next [`TempCluster::start`].
+
+use std::ffi::OsStr;
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Errors while finding binaries or running a throwaway cluster.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    /// No usable PostgreSQL server binaries were found.
+    #[error(
+        "no PostgreSQL server binaries found (looked for initdb and pg_ctl in $PGDIFF_PG_BIN, \
+         $PATH and /usr/lib/postgresql/*/bin)\n\
+         hint: install them (Debian/Ubuntu: `apt-get install postgresql`), point PGDIFF_PG_BIN \
+         at a directory holding initdb, pg_ctl and postgres, or pass --shadow URL to use an \
+         existing server"
+    )]
+    NotFound,
+    /// `PGDIFF_PG_BIN` names a directory without the binaries.
+    #[error("PGDIFF_PG_BIN={0} does not contain initdb and pg_ctl")]
+    BadPgBin(String),
+    /// A command failed.
+    #[error("{command} failed: {detail}")]
+    Command {
+        /// The command that failed.
+        command: String,
+        /// Its exit status and output.
+        detail: String,
+    },
+    /// An I/O error on the cluster's files.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+fn io_err(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ClusterError {
+    let context = context.into();
+    move |source| ClusterError::Io { context, source }
+}
+
+/// A directory of PostgreSQL binaries and their major version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PgBinaries {
+    /// Directory holding `initdb`, `pg_ctl`, `postgres` (and usually `psql`, `pg_dump`).
+    pub dir: PathBuf,
+    /// Major version, e.g. 15.
+    pub major: u32,
+}
+
+impl PgBinaries {
+    /// The path of binary `name` in this directory.
+    pub fn bin(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// The path of a client binary (`psql`, `pg_dump`): from this directory when present,
+    /// otherwise from `PATH`.
+    pub fn client(&self, name: &str) -> PathBuf {
+        let own = self.dir.join(name);
+        if own.is_file() {
+            own
+        } else {
+            PathBuf::from(name)
+        }
+    }
+
+    fn probe(dir: &Path) -> Option<PgBinaries> {
+        if !(dir.join("initdb").is_file() && dir.join("pg_ctl").is_file()) {
+            return None;
+        }
+        let out = Command::new(dir.join("pg_ctl"))
+            .arg("--version")
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let major = parse_major(&text)?;
+        Some(PgBinaries {
+            dir: dir.to_path_buf(),
+            major,
+        })
+    }
+
+    /// Every usable binary directory, in search order: `PGDIFF_PG_BIN`, `PATH`,
+    /// `/usr/lib/postgresql/*/bin` newest first.
+    pub fn candidates() -> Result<Vec<PgBinaries>, ClusterError> {
+        let mut found = Vec::new();
+        if let Some(dir) = std::env::var_os("PGDIFF_PG_BIN").filter(|d| !d.is_empty()) {
+            let bins = PgBinaries::probe(Path::new(&dir))
+                .ok_or_else(|| ClusterError::BadPgBin(dir.to_string_lossy().into_owned()))?;
+            // An explicit choice is the only candidate.
+            return Ok(vec![bins]);
+        }
+        if let Some(path) = std::env::var_os("PATH") {
+            for dir in std::env::split_paths(&path) {
+                if let Some(b) = PgBinaries::probe(&dir) {
+                    found.push(b);
+                }
+            }
+        }
+        let mut debian: Vec<PgBinaries> = std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| PgBinaries::probe(&e.path().join("bin")))
+            .collect();
+        debian.sort_by(|a, b| b.major.cmp(&a.major));
+        found.extend(debian);
+        // The same installation is often reachable through a symlink on PATH too.
+        let mut seen = Vec::new();
+        found.retain(|b| {
+            let real = std::fs::canonicalize(b.bin("pg_ctl")).unwrap_or(b.bin("pg_ctl"));
+            let new = !seen.contains(&real);
+            seen.push(real);
+            new
+        });
+        Ok(found)
+    }
+
+    /// The first usable binaries in search order, preferring major version `prefer` when
+    /// given and available. The returned flag is false when `prefer` could not be honoured.
+    pub fn find(prefer: Option<u32>) -> Result<(PgBinaries, bool), ClusterError> {
+        let all = PgBinaries::candidates()?;
+        if let Some(major) = prefer
+            && let Some(b) = all.iter().find(|b| b.major == major)
+        {
+            return Ok((b.clone(), true));
+        }
+        let first = all.into_iter().next().ok_or(ClusterError::NotFound)?;
+        let matched = prefer.is_none_or(|m| m == first.major);
+        Ok((first, matched))
+    }
+}
+
+/// Extracts the major version from `pg_ctl (PostgreSQL) 15.18 (Debian ...)` or `... 18beta1`.
+fn parse_major(version_output: &str) -> Option<u32> {
+    let v = version_output.split_whitespace().nth(2)?;
+    let digits: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+/// The user a server is run as when pgdiff runs as root (initdb refuses root).
+#[derive(Debug, Clone, Copy)]
+struct RunAs {
+    uid: u32,
+    gid: u32,
+}
+
+fn run_as() -> Result<Option<RunAs>, ClusterError> {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Ok(None);
+    }
+    let name = std::env::var("PGDIFF_PG_USER").unwrap_or_else(|_| "postgres".to_string());
+    let cname = std::ffi::CString::new(name.clone()).expect("user name without NUL");
+    // SAFETY: getpwnam returns a pointer into static storage or NULL; we copy the two ids
+    // out immediately and this runs before any other thread could call getpwnam for us.
+    let pw = unsafe { libc::getpwnam(cname.as_ptr()) };
+    if pw.is_null() {
+        return Err(ClusterError::Command {
+            command: "initdb".into(),
+            detail: format!(
+                "running as root, and PostgreSQL refuses to run as root; no user {name:?} \
+                 exists to run it as (create one, e.g. `useradd --system postgres`, or set \
+                 PGDIFF_PG_USER)"
+            ),
+        });
+    }
+    // SAFETY: pw was checked for NULL above.
+    let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
+    Ok(Some(RunAs { uid, gid }))
+}
+
+/// A private PostgreSQL cluster in a temporary directory, listening only on a unix socket,
+/// with trust authentication for its superuser `postgres`. Stopped and removed on drop.
+#[derive(Debug)]
+pub struct TempCluster {
+    bins: PgBinaries,
+    root: PathBuf,
+    port: u16,
+    run_as: Option<RunAs>,
+    stopped: bool,
+}
+
+/// Prefix of the temporary directories holding clusters; used to find stale ones.
+const DIR_PREFIX: &str = "pgdiff-cluster-";
+
+impl TempCluster {
+    /// Initializes and starts a cluster with `bins`. Takes one to three seconds.
+    pub fn start(bins: &PgBinaries) -> Result<TempCluster, ClusterError> {
+        let run_as = run_as()?;
+        remove_stale_clusters();
+        let port = free_port()?;
+        let root = std::env::temp_dir().join(format!(
+            "{DIR_PREFIX}{}-{}",
+            std::process::id(),
+            unique_suffix()
+        ));
+        std::fs::create_dir_all(&root).map_err(io_err(format!("creating {}", root.display())))?;
+        std::fs::write(root.join("owner.pid"), std::process::id().to_string())
+            .map_err(io_err("writing owner.pid"))?;
+        let mut cluster = TempCluster {
+            bins: bins.clone(),
+            root,
+            port,
+            run_as,
+            stopped: true,
+        };
+        if let Some(r) = run_as {
+            chown(&cluster.root, r)?;
+        }
+        let data = cluster.data_dir();
+        cluster.run(
+            Command::new(bins.bin("initdb"))
+                .arg("-D")
+                .arg(&data)
+                .args(["-U", "postgres", "-A", "trust", "-E", "UTF8"])
+                .args(["--locale=C", "--no-sync", "--no-instructions"]),
+        )?;
+        let opts = format!(
+            "-k {} -p {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB \
+             -c max_locks_per_transaction=256",
+            cluster.root.display(),
+            port
+        );
+        cluster.stopped = false;
+        cluster.run(
+            Command::new(bins.bin("pg_ctl"))
+                .arg("-D")
+                .arg(&data)
+                .args(["-o", &opts, "-w", "-t", "60", "-l"])
+                .arg(cluster.root.join("server.log"))
+                .arg("start"),
+        )?;
+        Ok(cluster)
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.root.join("data")
+    }
+
+    /// The binaries this cluster runs.
+    pub fn binaries(&self) -> &PgBinaries {
+        &self.bins
+    }
+
+    /// The unix socket directory (the `host` to connect to).
+    pub fn socket_dir(&self) -> &Path {
+        &self.root
+    }
+
+    /// The port (part of the socket file's name).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A libpq key=value connection string for database `dbname` as superuser `postgres`.
+    pub fn conninfo(&self, dbname: &str) -> String {
+        format!(
+            "host={} port={} user=postgres dbname={}",
+            self.root.display(),
+            self.port,
+            dbname
+        )
+    }
+
+    /// The server log so far (for error messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.root.join("server.log")).unwrap_or_default()
+    }
+
+    fn run(&self, cmd: &mut Command) -> Result<Output, ClusterError> {
+        if let Some(r) = self.run_as {
+            cmd.uid(r.uid).gid(r.gid);
+            // The server inherits the working directory; root's may be unreadable.
+            cmd.current_dir(&self.root);
+        }
+        cmd.stdin(Stdio::null());
+        let name = cmd
+            .get_program()
+            .to_string_lossy()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let out = cmd.output().map_err(io_err(format!(
+            "running {}",
+            cmd.get_program().to_string_lossy()
+        )))?;
+        if out.status.success() {
+            Ok(out)
+        } else {
+            let mut detail = format!(
+                "{}\n{}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            if name == "pg_ctl" {
+                detail.push_str(&self.log());
+            }
+            Err(ClusterError::Command {
+                command: name,
+                detail,
+            })
+        }
+    }
+
+    /// Stops the server (immediate shutdown: the cluster is disposable) and removes its
+    /// directory. Called by drop; calling it twice is harmless.
+    pub fn stop(&mut self) {
+        if !self.stopped {
+            self.stopped = true;
+            let _ = self.run(
+                Command::new(self.bins.bin("pg_ctl"))
+                    .arg("-D")
+                    .arg(self.data_dir())
+                    .args(["-m", "immediate", "-w", "stop"]),
+            );
+        }
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+impl Drop for TempCluster {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn chown(path: &Path, r: RunAs) -> Result<(), ClusterError> {
+    std::os::unix::fs::chown(path, Some(r.uid), Some(r.gid))
+        .map_err(io_err(format!("chown {}", path.display())))
+}
+
+fn free_port() -> Result<u16, ClusterError> {
+    let l = TcpListener::bind("127.0.0.1:0").map_err(io_err("finding a free port"))?;
+    Ok(l.local_addr()
+        .map_err(io_err("finding a free port"))?
+        .port())
+}
+
+/// A short suffix that differs between calls within and across processes.
+pub(crate) fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{:x}{:x}", nanos, n)
+}
+
+fn pid_alive(pid: i32) -> bool {
+    // SAFETY: kill with signal 0 only checks for existence.
+    pid > 0
+        && (unsafe { libc::kill(pid, 0) } == 0
+            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+}
+
+/// Removes clusters whose creating process no longer exists (it was killed before it could
+/// clean up): stops their server and deletes their directory.
+fn remove_stale_clusters() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().starts_with(DIR_PREFIX) {
+            continue;
+        }
+        let dir = entry.path();
+        let owner: Option<i32> = std::fs::read_to_string(dir.join("owner.pid"))
+            .ok()
+            .and_then(|s| s.trim().parse().ok());
+        if owner.is_some_and(pid_alive) {
+            continue;
+        }
+        // Stop the server if it still runs: its postmaster.pid holds the pid.
+        let postmaster: Option<i32> = std::fs::read_to_string(dir.join("data/postmaster.pid"))
+            .ok()
+            .and_then(|s| s.lines().next().and_then(|l| l.trim().parse().ok()));
+        if let Some(pid) = postmaster.filter(|p| pid_alive(*p)) {
+            let is_postgres = std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
+                .map(|c| c.contains("postgres"))
+                .unwrap_or(false);
+            if is_postgres {
+                // SAFETY: sending SIGQUIT (immediate shutdown) to a postmaster we started.
+                unsafe { libc::kill(pid, libc::SIGQUIT) };
+                for _ in 0..50 {
+                    if !pid_alive(pid) {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Runs `program` with `args`, returning stdout, or an error with stderr.
+pub fn run_tool<I, S>(program: &Path, args: I) -> Result<String, ClusterError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let out = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(io_err(format!("running {}", program.display())))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(ClusterError::Command {
+            command: program.display().to_string(),
+            detail: format!("{}\n{}", out.status, String::from_utf8_lossy(&out.stderr)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_major_versions() {
+        assert_eq!(
+            parse_major("pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n"),
+            Some(15)
+        );
+        assert_eq!(parse_major("pg_ctl (PostgreSQL) 18beta1"), Some(18));
+        assert_eq!(parse_major("pg_ctl (PostgreSQL) 9.6.24"), Some(9));
+        assert_eq!(parse_major("garbage"), None);
+    }
+}

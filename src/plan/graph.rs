@@ -1,0 +1,242 @@
+//! Ordering steps: a petgraph graph with edges from both sides' dependencies and a Kahn loop
+//! with a priority queue (creates early, drops late, ties by object identity).
+
+use super::steps::all_depends;
+use super::{Phase, PlanError, Step};
+use crate::model::{ObjectId, ObjectKind, Schema};
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+
+struct Index<'a> {
+    steps: &'a [Step],
+    by_id: BTreeMap<&'a ObjectId, Vec<usize>>,
+    /// Column and constraint steps by their table's identity.
+    by_table: BTreeMap<ObjectId, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(steps: &'a [Step]) -> Self {
+        let mut by_id: BTreeMap<&ObjectId, Vec<usize>> = BTreeMap::new();
+        let mut by_table: BTreeMap<ObjectId, Vec<usize>> = BTreeMap::new();
+        for (i, s) in steps.iter().enumerate() {
+            by_id.entry(&s.id).or_default().push(i);
+            if let Some(t) = s.id.parent_table()
+                && matches!(s.id.kind, ObjectKind::Column | ObjectKind::Constraint)
+            {
+                by_table
+                    .entry(ObjectId::of(ObjectKind::Table, &t))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        Index {
+            steps,
+            by_id,
+            by_table,
+        }
+    }
+
+    fn of(&self, id: &ObjectId, phases: &[Phase]) -> Vec<usize> {
+        self.by_id
+            .get(id)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| phases.contains(&self.steps[i].phase))
+            .collect()
+    }
+
+    /// Steps of `id` in `phases`; for a column or constraint without such steps, the steps
+    /// of its table in `fallback` phases (it is created or dropped with the table).
+    fn of_or_table(&self, id: &ObjectId, phases: &[Phase], fallback: &[Phase]) -> Vec<usize> {
+        let own = self.of(id, phases);
+        if !own.is_empty() {
+            return own;
+        }
+        match id.parent_table() {
+            Some(t) if matches!(id.kind, ObjectKind::Column | ObjectKind::Constraint) => {
+                self.of(&ObjectId::of(ObjectKind::Table, &t), fallback)
+            }
+            _ => own,
+        }
+    }
+
+    /// Steps of `id` in `phases`, plus those of its columns when `id` is a table.
+    fn with_columns(&self, id: &ObjectId, phases: &[Phase]) -> Vec<usize> {
+        let mut v = self.of_or_table(id, phases, &[Phase::Create]);
+        if id.kind == ObjectKind::Table {
+            v.extend(
+                self.by_table
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&i| {
+                        self.steps[i].id.kind == ObjectKind::Column
+                            && phases.contains(&self.steps[i].phase)
+                    }),
+            );
+        }
+        v
+    }
+}
+
+const BUILD: &[Phase] = &[Phase::Create, Phase::Alter];
+const DROP: &[Phase] = &[Phase::Drop];
+
+/// Orders `steps` (changing `from` into `to`).
+pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<Step>, PlanError> {
+    let idx = Index::new(&steps);
+    let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(steps.len(), steps.len() * 2);
+    let nodes: Vec<NodeIndex> = (0..steps.len()).map(|i| g.add_node(i)).collect();
+    let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut edge = |a: usize, b: usize| {
+        if a != b {
+            edges.insert((a, b));
+        }
+    };
+    // The same object: drop, then create, then alter, in production order.
+    for ids in idx.by_id.values() {
+        for w in ids.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let (pa, pb) = (steps[a].phase, steps[b].phase);
+            match (pa, pb) {
+                (Phase::Drop, _) | (Phase::Create, Phase::Alter) | (Phase::Alter, Phase::Alter) => {
+                    edge(a, b)
+                }
+                (_, Phase::Drop) => edge(b, a),
+                _ => edge(a, b),
+            }
+        }
+        let drops: Vec<usize> = ids
+            .iter()
+            .copied()
+            .filter(|&i| steps[i].phase == Phase::Drop)
+            .collect();
+        for &d in &drops {
+            for &o in ids {
+                if steps[o].phase != Phase::Drop {
+                    edge(d, o);
+                }
+            }
+        }
+    }
+    // Columns and constraints: after their table is created, before it is dropped.
+    for (table, subs) in &idx.by_table {
+        for &t in &idx.of(table, &[Phase::Create]) {
+            for &s in subs {
+                if steps[s].phase != Phase::Drop {
+                    edge(t, s);
+                }
+            }
+        }
+        for &t in &idx.of(table, DROP) {
+            for &s in subs {
+                if steps[s].phase == Phase::Drop {
+                    edge(s, t);
+                }
+            }
+        }
+    }
+    // Desired side: what an object needs is built first.
+    for (a, b) in all_depends(to) {
+        let after = idx.of_or_table(&a, BUILD, &[Phase::Create]);
+        if after.is_empty() {
+            continue;
+        }
+        for nb in idx.with_columns(&b, BUILD) {
+            for &na in &after {
+                edge(nb, na);
+            }
+        }
+    }
+    // Current side: what uses an object lets go of it before it is dropped or altered.
+    for (a, b) in all_depends(from) {
+        let a_drops = idx.of_or_table(&a, DROP, DROP);
+        let a_alters = idx.of(&a, &[Phase::Alter]);
+        if a_drops.is_empty() && a_alters.is_empty() {
+            continue;
+        }
+        let b_drops = idx.with_columns(&b, DROP);
+        let b_alters = idx.with_columns(&b, &[Phase::Alter]);
+        for &na in &a_drops {
+            for &nb in b_drops.iter().chain(&b_alters) {
+                edge(na, nb);
+            }
+        }
+        for &na in &a_alters {
+            for &nb in &b_drops {
+                edge(na, nb);
+            }
+        }
+    }
+    // Sequence ownership: after the owning column exists.
+    for (q, s) in &to.sequences {
+        if let Some((t, c)) = &s.owned_by {
+            let seq = ObjectId::of(ObjectKind::Sequence, q);
+            for ns in idx.of(&seq, &[Phase::Alter]) {
+                for nc in idx.of_or_table(&ObjectId::column(t, c), BUILD, &[Phase::Create]) {
+                    edge(nc, ns);
+                }
+            }
+        }
+    }
+    for (a, b) in edges {
+        g.add_edge(nodes[a], nodes[b], ());
+    }
+    kahn(&g, steps)
+}
+
+fn kind_rank(k: ObjectKind) -> usize {
+    ObjectKind::ALL.iter().position(|x| *x == k).unwrap_or(0)
+}
+
+/// Topological order with priorities: builds before drops, then kind, then identity, then
+/// production order.
+fn kahn(g: &DiGraph<usize, ()>, steps: Vec<Step>) -> Result<Vec<Step>, PlanError> {
+    type Key = (u8, usize, String, usize);
+    let key = |i: usize| -> Key {
+        let s = &steps[i];
+        let (group, rank) = match s.phase {
+            Phase::Drop => (1, ObjectKind::ALL.len() - kind_rank(s.id.kind)),
+            _ => (0, kind_rank(s.id.kind)),
+        };
+        (group, rank, s.id.to_string(), i)
+    };
+    let mut indegree: Vec<usize> = g
+        .node_indices()
+        .map(|n| g.neighbors_directed(n, Direction::Incoming).count())
+        .collect();
+    let mut heap: BinaryHeap<Reverse<(Key, NodeIndex)>> = BinaryHeap::new();
+    for n in g.node_indices() {
+        if indegree[n.index()] == 0 {
+            heap.push(Reverse((key(g[n]), n)));
+        }
+    }
+    let mut order = Vec::with_capacity(steps.len());
+    while let Some(Reverse((_, n))) = heap.pop() {
+        order.push(g[n]);
+        for m in g.neighbors_directed(n, Direction::Outgoing) {
+            indegree[m.index()] -= 1;
+            if indegree[m.index()] == 0 {
+                heap.push(Reverse((key(g[m]), m)));
+            }
+        }
+    }
+    if order.len() < steps.len() {
+        let placed: BTreeSet<usize> = order.iter().copied().collect();
+        let stuck: BTreeSet<String> = (0..steps.len())
+            .filter(|i| !placed.contains(i))
+            .map(|i| format!("{} ({:?})", steps[i].id, steps[i].phase).to_lowercase())
+            .collect();
+        let list: Vec<String> = stuck.into_iter().take(8).collect();
+        return Err(PlanError::Cycle(list.join(", ")));
+    }
+    let mut slots: Vec<Option<Step>> = steps.into_iter().map(Some).collect();
+    Ok(order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each step once"))
+        .collect())
+}

@@ -1,0 +1,206 @@
+//! plan: turns the diff into ordered, annotated steps, and builds the rollback plan.
+//!
+//! Each change becomes one or more [`Step`]s (a drop node and a create/alter node per
+//! object) in a petgraph graph whose edges come from real dependencies of both sides
+//! (`pg_depend`, foreign-key targets, column types, sequence ownership). Steps are ordered by
+//! a Kahn loop with a priority queue: creates as early as possible, drops as late as
+//! possible, ties broken by object identity, so identical inputs give byte-identical plans.
+//! The rollback plan is the same pipeline run from desired back to current.
+
+mod graph;
+mod steps;
+
+use crate::diff::{self, Change, DiffOptions};
+use crate::model::{ObjectId, Schema};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Version of the JSON plan format (docs/plan-format.md).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Errors while planning.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The dependencies form a cycle no step order can satisfy.
+    #[error("cannot order the migration: dependency cycle between {0}")]
+    Cycle(String),
+}
+
+/// Options for planning.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// Diff options (privileges, renames).
+    pub diff: DiffOptions,
+    /// Build indexes `CONCURRENTLY`, add FKs and CHECKs `NOT VALID` then validate, and set
+    /// NOT NULL through a validated CHECK first.
+    pub online: bool,
+}
+
+/// What a step does to its object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Creates the object (or adds the column/constraint).
+    Create,
+    /// Changes the object in place.
+    Alter,
+    /// Drops the object.
+    Drop,
+}
+
+/// Kinds of hazard a step can carry. Each has a page under `docs/hazards/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HazardKind {
+    /// Data is deleted (table, column, sequence position, enum values).
+    DataLoss,
+    /// The table is rewritten (time and disk proportional to its size).
+    TableRewrite,
+    /// An ACCESS EXCLUSIVE lock is held while the table is scanned or rewritten.
+    AccessExclusiveLock,
+    /// An index is built (writes blocked unless built concurrently).
+    IndexBuild,
+    /// A constraint is validated by scanning the table.
+    ValidationScan,
+    /// The step cannot run inside a transaction block.
+    NonTransactional,
+    /// The rollback of this step cannot restore what it removes.
+    Irreversible,
+}
+
+impl HazardKind {
+    /// The stable name, as used on the command line (`--allow-hazards`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HazardKind::DataLoss => "data_loss",
+            HazardKind::TableRewrite => "table_rewrite",
+            HazardKind::AccessExclusiveLock => "access_exclusive_lock",
+            HazardKind::IndexBuild => "index_build",
+            HazardKind::ValidationScan => "validation_scan",
+            HazardKind::NonTransactional => "non_transactional",
+            HazardKind::Irreversible => "irreversible",
+        }
+    }
+
+    /// Whether a pipeline must explicitly allow this hazard (`apply` refuses otherwise).
+    pub fn is_destructive(self) -> bool {
+        matches!(self, HazardKind::DataLoss)
+    }
+}
+
+/// A hazard of one step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hazard {
+    /// The kind of hazard.
+    pub kind: HazardKind,
+    /// What exactly is at risk.
+    pub message: String,
+}
+
+/// One step of a plan: statements for one object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// The object.
+    pub id: ObjectId,
+    /// What happens to it.
+    pub phase: Phase,
+    /// The statements, each ending in `;`.
+    pub sql: Vec<String>,
+    /// Hazards, most severe first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hazards: Vec<Hazard>,
+    /// Whether the step may run inside a transaction block.
+    pub transactional: bool,
+    /// Suggested `lock_timeout` in milliseconds.
+    pub lock_timeout_ms: u64,
+    /// Suggested `statement_timeout` in milliseconds (`None`: no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_timeout_ms: Option<u64>,
+    /// For rollback steps: false when the step brings back structure but not the data the
+    /// forward step removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restores_data: Option<bool>,
+}
+
+impl Step {
+    /// Whether the step has a hazard of `kind`.
+    pub fn has(&self, kind: HazardKind) -> bool {
+        self.hazards.iter().any(|h| h.kind == kind)
+    }
+}
+
+/// A migration from a current schema to a desired one, with its rollback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The pgdiff version that made the plan.
+    pub pgdiff_version: String,
+    /// Fingerprint of the current schema the plan was computed from.
+    pub source_fingerprint: String,
+    /// Fingerprint of the desired schema.
+    pub target_fingerprint: String,
+    /// The typed changes.
+    pub changes: Vec<Change>,
+    /// Forward steps, in order.
+    pub steps: Vec<Step>,
+    /// Rollback steps (desired back to current), in order.
+    pub rollback: Vec<Step>,
+}
+
+impl Plan {
+    /// Whether the plan changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+}
+
+/// A stable fingerprint of a schema's content (SHA-256 of its canonical JSON, without the
+/// dependency list).
+pub fn fingerprint(schema: &Schema) -> String {
+    let json = serde_json::to_vec(&schema.without_depends()).expect("model serializes");
+    let digest = Sha256::digest(&json);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Plans the migration from `from` (current) to `to` (desired) and its rollback.
+pub fn plan(from: &Schema, to: &Schema, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    let changes = diff::diff(from, to, &opts.diff);
+    let steps = ordered_steps(from, to, &changes, opts)?;
+    let back_changes = diff::diff(to, from, &opts.diff);
+    let mut rollback = ordered_steps(to, from, &back_changes, opts)?;
+    // A rollback step restores data only if the forward plan did not destroy it.
+    for r in &mut rollback {
+        let lost = steps.iter().any(|s| {
+            s.has(HazardKind::DataLoss)
+                && (s.id == r.id
+                    || r.id.parent_table().is_some_and(|t| {
+                        s.id.qual_name() == t
+                            && s.id.table.is_none()
+                            && s.id.kind == crate::model::ObjectKind::Table
+                    }))
+        });
+        r.restores_data = Some(!lost);
+    }
+    Ok(Plan {
+        format_version: FORMAT_VERSION,
+        pgdiff_version: env!("CARGO_PKG_VERSION").to_string(),
+        source_fingerprint: fingerprint(from),
+        target_fingerprint: fingerprint(to),
+        changes,
+        steps,
+        rollback,
+    })
+}
+
+/// Steps for `changes` from `from` to `to`, in dependency order.
+pub fn ordered_steps(
+    from: &Schema,
+    to: &Schema,
+    changes: &[Change],
+    opts: &PlanOptions,
+) -> Result<Vec<Step>, PlanError> {
+    let expanded = steps::expand_dependents(from, to, changes);
+    let built = steps::build(from, to, &expanded, opts);
+    graph::order(from, to, built)
+}

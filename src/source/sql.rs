@@ -1,0 +1,950 @@
+//! The pg_query front door: reading `.sql` files, splitting them into statements with
+//! positions, reporting syntax errors as `file:line:col`, rejecting what does not belong in a
+//! schema definition, and ordering statements by what they create and reference.
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use pg_query::NodeEnum;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One SQL source file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as given or found (relative to the current directory when it was given so).
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+}
+
+/// A problem in desired SQL, located precisely.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub col: usize,
+    /// What is wrong.
+    pub message: String,
+    /// The offending line's text.
+    pub line_text: String,
+    /// Extra lines (Postgres DETAIL / HINT, or what to do).
+    pub notes: Vec<String>,
+}
+
+impl fmt::Display for SqlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.col,
+            self.message
+        )?;
+        let num = self.line.to_string();
+        writeln!(f, " {num} | {}", self.line_text)?;
+        write!(
+            f,
+            " {} | {}^",
+            " ".repeat(num.len()),
+            " ".repeat(self.col.saturating_sub(1))
+        )?;
+        for n in &self.notes {
+            write!(f, "\n {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Several SQL errors (all of them, not just the first).
+#[derive(Debug, Clone)]
+pub struct SqlErrors(pub Vec<SqlError>);
+
+impl fmt::Display for SqlErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            writeln!(f, "{e}")?;
+        }
+        write!(
+            f,
+            "{} error{} in the desired SQL",
+            self.0.len(),
+            if self.0.len() == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for SqlErrors {}
+
+/// Reads every `*.sql` file under `path` (recursively, sorted by path), or `path` itself if
+/// it is a file.
+pub fn read_sources(path: &Path) -> Result<Vec<SourceFile>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut files = Vec::new();
+    if meta.is_file() {
+        files.push(path.to_path_buf());
+    } else {
+        collect(path, &mut files)?;
+        files.sort();
+        if files.is_empty() {
+            return Err(format!(
+                "{} contains no .sql files (the desired schema is plain SQL in *.sql files)",
+                path.display()
+            ));
+        }
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            Ok(SourceFile { path: p, text })
+        })
+        .collect()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for e in entries {
+        let e = e.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let p = e.path();
+        let ft = e.file_type().map_err(|e| format!("{}: {e}", p.display()))?;
+        if ft.is_dir() {
+            collect(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "sql") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// One statement of the desired SQL.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Index of its file in the source list.
+    pub file: usize,
+    /// Byte offset in the file.
+    pub offset: usize,
+    /// The statement text (as written, or rewritten when a foreign key was moved out).
+    pub text: String,
+    /// Objects it creates, as `kind:schema.name` keys.
+    pub creates: Vec<String>,
+    /// Objects it references, as keys.
+    pub references: BTreeSet<String>,
+    /// A short description, e.g. `CREATE TABLE crm.contacts`.
+    pub summary: String,
+    /// The parsed statement.
+    node: NodeEnum,
+}
+
+/// Position (line, col, line text) of byte `offset` in `text`.
+pub fn locate(text: &str, offset: usize) -> (usize, usize, String) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = text[line_start..offset].chars().count() + 1;
+    let line_end = text[line_start..]
+        .find('\n')
+        .map(|i| line_start + i)
+        .unwrap_or(text.len());
+    (
+        line,
+        col,
+        text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string(),
+    )
+}
+
+fn error_at(files: &[SourceFile], file: usize, offset: usize, message: String) -> SqlError {
+    let (line, col, line_text) = locate(&files[file].text, offset);
+    SqlError {
+        file: files[file].path.clone(),
+        line,
+        col,
+        message,
+        line_text,
+        notes: Vec::new(),
+    }
+}
+
+/// Byte offset of the first non-blank, non-comment character of `stmt`.
+fn skip_leading_comments(stmt: &str) -> usize {
+    let mut i = 0;
+    let b = stmt.as_bytes();
+    loop {
+        while i < b.len() && (b[i] as char).is_whitespace() {
+            i += 1;
+        }
+        if stmt[i..].starts_with("--") {
+            i = stmt[i..].find('\n').map(|n| i + n + 1).unwrap_or(b.len());
+        } else if stmt[i..].starts_with("/*") {
+            i = stmt[i..].find("*/").map(|n| i + n + 2).unwrap_or(b.len());
+        } else {
+            return i;
+        }
+    }
+}
+
+/// Finds where in `stmt` a syntax error lies: the shortest token prefix that fails with an
+/// error other than "at end of input" ends at the offending token.
+fn syntax_error_offset(stmt: &str) -> usize {
+    let Ok(tokens) = pg_query::scan(stmt) else {
+        return 0;
+    };
+    let tokens = tokens.tokens;
+    let fails_inside = |k: usize| -> bool {
+        let end = tokens[k - 1].end as usize;
+        match pg_query::parse(&stmt[..end], 0) {
+            Ok(_) => false,
+            Err(pg_query::Error::Parse(m)) => !m.contains("at end of input"),
+            Err(_) => true,
+        }
+    };
+    let (mut lo, mut hi) = (1, tokens.len());
+    if hi == 0 || !fails_inside(hi) {
+        return stmt.len();
+    }
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if fails_inside(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    tokens[lo - 1].start as usize
+}
+
+/// Splits and parses every file; returns all statements or all errors.
+pub fn parse_sources(files: &[SourceFile]) -> Result<Vec<Statement>, SqlErrors> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        // psql meta-commands are not SQL; report them before the parser trips on them.
+        let mut offset = 0;
+        let mut meta = false;
+        for line in f.text.split_inclusive('\n') {
+            if line.trim_start().starts_with('\\') {
+                let col = line.len() - line.trim_start().len();
+                errors.push(error_at(
+                    files,
+                    fi,
+                    offset + col,
+                    format!(
+                        "psql meta-command {} is not SQL: the desired schema is plain SQL \
+                         executed by pgdiff, not a psql script",
+                        line.trim().split_whitespace().next().unwrap_or("\\")
+                    ),
+                ));
+                meta = true;
+            }
+            offset += line.len();
+        }
+        if meta {
+            continue;
+        }
+        let pieces = match pg_query::split_with_scanner(&f.text) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(error_at(
+                    files,
+                    fi,
+                    0,
+                    format!("cannot split into statements: {e}"),
+                ));
+                continue;
+            }
+        };
+        let base = f.text.as_ptr() as usize;
+        for piece in pieces {
+            let start = piece.as_ptr() as usize - base;
+            let lead = skip_leading_comments(piece);
+            if lead >= piece.len() {
+                continue;
+            }
+            let text = piece[lead..].trim_end();
+            let offset = start + lead;
+            match pg_query::parse(text, 0) {
+                Ok(parsed) => {
+                    for raw in &parsed.protobuf.stmts {
+                        let Some(node) = raw.stmt.as_ref().and_then(|n| n.node.clone()) else {
+                            continue;
+                        };
+                        match classify(&node) {
+                            Ok(()) => out.push(describe(fi, offset, text, node)),
+                            Err(reason) => errors.push(error_at(files, fi, offset, reason)),
+                        }
+                    }
+                }
+                Err(pg_query::Error::Parse(msg)) => {
+                    let at = offset + syntax_error_offset(text);
+                    errors.push(error_at(files, fi, at, msg));
+                }
+                Err(e) => errors.push(error_at(files, fi, offset, e.to_string())),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(SqlErrors(errors))
+    }
+}
+
+/// Accepts DDL that defines schema objects; rejects everything else with a reason.
+fn classify(node: &NodeEnum) -> Result<(), String> {
+    use NodeEnum as N;
+    let reject = |what: &str, why: &str| {
+        Err(format!(
+            "{what} does not belong in a schema definition: {why}"
+        ))
+    };
+    match node {
+        N::CreateSchemaStmt(_)
+        | N::CreateExtensionStmt(_)
+        | N::CreateEnumStmt(_)
+        | N::CreateDomainStmt(_)
+        | N::CompositeTypeStmt(_)
+        | N::CreateStmt(_)
+        | N::CreateSeqStmt(_)
+        | N::AlterSeqStmt(_)
+        | N::IndexStmt(_)
+        | N::ViewStmt(_)
+        | N::CreateFunctionStmt(_)
+        | N::CreateTrigStmt(_)
+        | N::CreatePolicyStmt(_)
+        | N::AlterPolicyStmt(_)
+        | N::CommentStmt(_)
+        | N::GrantStmt(_)
+        | N::AlterTableStmt(_)
+        | N::AlterEnumStmt(_)
+        | N::AlterDomainStmt(_)
+        | N::AlterFunctionStmt(_)
+        | N::AlterOwnerStmt(_)
+        | N::AlterExtensionStmt(_)
+        | N::CreateRangeStmt(_)
+        | N::DefineStmt(_)
+        | N::CreateCastStmt(_)
+        | N::CreateOpClassStmt(_)
+        | N::CreateStatsStmt(_)
+        | N::CreateForeignTableStmt(_)
+        | N::RuleStmt(_) => Ok(()),
+        N::CreateTableAsStmt(s) => {
+            if s.objtype() == pg_query::protobuf::ObjectType::ObjectMatview {
+                Ok(())
+            } else {
+                reject(
+                    "CREATE TABLE AS",
+                    "it copies data; declare the table's columns instead",
+                )
+            }
+        }
+        N::VariableSetStmt(s) => {
+            if s.name == "search_path" {
+                Err(
+                    "SET search_path is not honoured: unqualified names always mean the \
+                     default schema (public); schema-qualify names instead"
+                        .into(),
+                )
+            } else {
+                // Session settings (check_function_bodies, client_encoding, ...) are harmless.
+                Ok(())
+            }
+        }
+        N::InsertStmt(_) | N::UpdateStmt(_) | N::DeleteStmt(_) | N::MergeStmt(_) => reject(
+            "DML",
+            "the desired schema holds structure only; load data with a migration or seed script",
+        ),
+        N::CopyStmt(_) => reject("COPY", "data does not belong in the desired schema"),
+        N::TruncateStmt(_) => reject("TRUNCATE", "data does not belong in the desired schema"),
+        N::SelectStmt(_) => reject("a query", "only statements that define objects are allowed"),
+        N::TransactionStmt(_) => reject(
+            "transaction control",
+            "pgdiff decides transactions itself; remove BEGIN/COMMIT",
+        ),
+        N::DropStmt(_) => reject(
+            "DROP",
+            "declare only what should exist; pgdiff drops what is no longer declared",
+        ),
+        N::RenameStmt(_) => reject(
+            "a rename",
+            "declare the new name and annotate it with `-- pgdiff:renamed-from old_name`",
+        ),
+        N::DoStmt(_) => reject(
+            "a DO block",
+            "its effects are invisible to pgdiff; declare the objects directly",
+        ),
+        other => {
+            let name = format!("{other:?}");
+            let kind = name.split('(').next().unwrap_or("statement").to_string();
+            reject(
+                &kind,
+                "only statements that define schema objects are allowed",
+            )
+        }
+    }
+}
+
+fn qualified(names: &[String]) -> Option<(String, String)> {
+    match names {
+        [n] => Some(("public".into(), n.clone())),
+        [s, n] => Some((s.clone(), n.clone())),
+        [_, s, n] => Some((s.clone(), n.clone())),
+        _ => None,
+    }
+}
+
+fn strings(nodes: &[pg_query::protobuf::Node]) -> Vec<String> {
+    nodes
+        .iter()
+        .filter_map(|n| match &n.node {
+            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn rel_key(schema: &str, name: &str) -> String {
+    let schema = if schema.is_empty() { "public" } else { schema };
+    format!("rel:{schema}.{name}")
+}
+
+/// What a statement creates, for ordering. Relations, types and sequences share Postgres's
+/// namespaces, so keys are `rel:`, `type:`, `func:`, `schema:` and `ext:`.
+fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement {
+    use NodeEnum as N;
+    let mut creates = Vec::new();
+    let summary;
+    match &node {
+        N::CreateSchemaStmt(s) => {
+            creates.push(format!("schema:{}", s.schemaname));
+            summary = format!("CREATE SCHEMA {}", s.schemaname);
+        }
+        N::CreateExtensionStmt(s) => {
+            creates.push(format!("ext:{}", s.extname));
+            summary = format!("CREATE EXTENSION {}", s.extname);
+        }
+        N::CreateEnumStmt(s) => {
+            let (sc, n) = qualified(&strings(&s.type_name)).unwrap_or_default();
+            creates.push(format!("type:{sc}.{n}"));
+            summary = format!("CREATE TYPE {sc}.{n} AS ENUM");
+        }
+        N::CreateRangeStmt(s) => {
+            let (sc, n) = qualified(&strings(&s.type_name)).unwrap_or_default();
+            creates.push(format!("type:{sc}.{n}"));
+            summary = format!("CREATE TYPE {sc}.{n} AS RANGE");
+        }
+        N::CreateDomainStmt(s) => {
+            let (sc, n) = qualified(&strings(&s.domainname)).unwrap_or_default();
+            creates.push(format!("type:{sc}.{n}"));
+            summary = format!("CREATE DOMAIN {sc}.{n}");
+        }
+        N::CompositeTypeStmt(s) => {
+            let r = s.typevar.as_ref();
+            let (sc, n) = r
+                .map(|r| (r.schemaname.clone(), r.relname.clone()))
+                .unwrap_or_default();
+            let sc = if sc.is_empty() {
+                "public".to_string()
+            } else {
+                sc
+            };
+            creates.push(format!("type:{sc}.{n}"));
+            summary = format!("CREATE TYPE {sc}.{n} AS (...)");
+        }
+        N::CreateStmt(s) => {
+            let r = s.relation.as_ref();
+            let (sc, n) = r
+                .map(|r| (r.schemaname.clone(), r.relname.clone()))
+                .unwrap_or_default();
+            creates.push(rel_key(&sc, &n));
+            creates.push(format!(
+                "type:{}.{n}",
+                if sc.is_empty() { "public" } else { &sc }
+            ));
+            summary = format!(
+                "CREATE TABLE {}",
+                rel_key(&sc, &n).trim_start_matches("rel:")
+            );
+        }
+        N::CreateSeqStmt(s) => {
+            let r = s.sequence.as_ref();
+            let (sc, n) = r
+                .map(|r| (r.schemaname.clone(), r.relname.clone()))
+                .unwrap_or_default();
+            creates.push(rel_key(&sc, &n));
+            summary = format!(
+                "CREATE SEQUENCE {}",
+                rel_key(&sc, &n).trim_start_matches("rel:")
+            );
+        }
+        N::ViewStmt(s) => {
+            let r = s.view.as_ref();
+            let (sc, n) = r
+                .map(|r| (r.schemaname.clone(), r.relname.clone()))
+                .unwrap_or_default();
+            creates.push(rel_key(&sc, &n));
+            summary = format!(
+                "CREATE VIEW {}",
+                rel_key(&sc, &n).trim_start_matches("rel:")
+            );
+        }
+        N::CreateTableAsStmt(s) => {
+            let r = s.into.as_ref().and_then(|i| i.rel.as_ref());
+            let (sc, n) = r
+                .map(|r| (r.schemaname.clone(), r.relname.clone()))
+                .unwrap_or_default();
+            creates.push(rel_key(&sc, &n));
+            summary = format!(
+                "CREATE MATERIALIZED VIEW {}",
+                rel_key(&sc, &n).trim_start_matches("rel:")
+            );
+        }
+        N::IndexStmt(s) => {
+            let sc = s
+                .relation
+                .as_ref()
+                .map(|r| r.schemaname.clone())
+                .unwrap_or_default();
+            if !s.idxname.is_empty() {
+                creates.push(rel_key(&sc, &s.idxname));
+            }
+            summary = format!("CREATE INDEX {}", s.idxname);
+        }
+        N::CreateFunctionStmt(s) => {
+            let (sc, n) = qualified(&strings(&s.funcname)).unwrap_or_default();
+            creates.push(format!("func:{sc}.{n}"));
+            summary = format!(
+                "CREATE {} {sc}.{n}",
+                if s.is_procedure {
+                    "PROCEDURE"
+                } else {
+                    "FUNCTION"
+                }
+            );
+        }
+        N::CreateTrigStmt(s) => summary = format!("CREATE TRIGGER {}", s.trigname),
+        N::CreatePolicyStmt(s) => summary = format!("CREATE POLICY {}", s.policy_name),
+        N::CommentStmt(_) => summary = "COMMENT".into(),
+        N::GrantStmt(_) => summary = "GRANT".into(),
+        N::AlterTableStmt(s) => {
+            let r = s.relation.as_ref();
+            summary = format!(
+                "ALTER TABLE {}",
+                r.map(|r| rel_key(&r.schemaname, &r.relname))
+                    .unwrap_or_default()
+                    .trim_start_matches("rel:")
+            );
+        }
+        other => {
+            let name = format!("{other:?}");
+            summary = name.split('(').next().unwrap_or("statement").to_string();
+        }
+    }
+    let mut references = BTreeSet::new();
+    if let Ok(v) = serde_json::to_value(&node) {
+        walk_refs(&v, &mut references);
+    }
+    // Comments, grants and ALTERs of an object come after the object: their references
+    // cover that. A statement does not depend on what it creates itself.
+    for c in &creates {
+        references.remove(c);
+    }
+    Statement {
+        file,
+        offset,
+        text: text.to_string(),
+        creates,
+        references,
+        summary,
+        node,
+    }
+}
+
+fn json_strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.pointer("/node/String/sval").and_then(|s| s.as_str()))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Collects references from a statement's JSON tree: relations (RangeVar), types
+/// (TypeName), functions (FuncCall, trigger functions), sequences named in `nextval('...')`
+/// and the schemas of all of those.
+fn walk_refs(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, val) in map {
+                match k.as_str() {
+                    "RangeVar" => {
+                        let sc = val.get("schemaname").and_then(|s| s.as_str()).unwrap_or("");
+                        let n = val.get("relname").and_then(|s| s.as_str()).unwrap_or("");
+                        out.insert(rel_key(sc, n));
+                        out.insert(format!(
+                            "schema:{}",
+                            if sc.is_empty() { "public" } else { sc }
+                        ));
+                    }
+                    "TypeName" => {
+                        if let Some((sc, n)) = qualified(&json_strings(&val["names"])) {
+                            out.insert(format!("type:{sc}.{n}"));
+                            out.insert(format!("schema:{sc}"));
+                        }
+                    }
+                    "FuncCall" => {
+                        let names = json_strings(&val["funcname"]);
+                        if let Some((sc, n)) = qualified(&names) {
+                            out.insert(format!("func:{sc}.{n}"));
+                            out.insert(format!("schema:{sc}"));
+                            if n == "nextval" || n == "currval" || n == "setval" {
+                                seq_arg(val, out);
+                            }
+                        }
+                    }
+                    "CreateTrigStmt" => {
+                        if let Some((sc, n)) = qualified(&json_strings(&val["funcname"])) {
+                            out.insert(format!("func:{sc}.{n}"));
+                        }
+                    }
+                    "Constraint" => {
+                        // FOREIGN KEY ... REFERENCES t: the referenced table (a RangeVar in
+                        // `pktable`, found by the walk below).
+                    }
+                    _ => {}
+                }
+                walk_refs(val, out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for x in a {
+                walk_refs(x, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn seq_arg(call: &serde_json::Value, out: &mut BTreeSet<String>) {
+    let Some(arg) = call
+        .get("args")
+        .and_then(|a| a.as_array())
+        .and_then(|a| a.first())
+    else {
+        return;
+    };
+    let mut found = Vec::new();
+    collect_svals(arg, &mut found);
+    if let Some(s) = found.first() {
+        let parts: Vec<String> = s
+            .split('.')
+            .map(|p| p.trim_matches('"').to_string())
+            .collect();
+        if let Some((sc, n)) = qualified(&parts) {
+            out.insert(rel_key(&sc, &n));
+        }
+    }
+}
+
+fn collect_svals(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, val) in map {
+                if k == "sval"
+                    && let Some(s) = val.as_str()
+                {
+                    out.push(s.to_string());
+                }
+                collect_svals(val, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_svals(x, out)),
+        _ => {}
+    }
+}
+
+/// An ordering failure: a true cycle between statements.
+#[derive(Debug, Clone)]
+pub struct CycleError {
+    /// The statements in the cycle, described with their location.
+    pub members: Vec<String>,
+}
+
+/// Orders statements so that each comes after the statements creating what it references.
+/// Statements without a visible dependency keep their source order (files in path order).
+/// Foreign keys that close a cycle are moved to `ALTER TABLE ... ADD CONSTRAINT` statements
+/// after the tables.
+pub fn order_statements(
+    files: &[SourceFile],
+    mut stmts: Vec<Statement>,
+) -> Result<Vec<Statement>, CycleError> {
+    match try_order(&stmts) {
+        Ok(order) => Ok(apply_order(stmts, order)),
+        Err(stuck) => {
+            // Move foreign keys out of the CREATE TABLE statements in the cycle, then retry.
+            let mut extra = Vec::new();
+            for &i in &stuck {
+                if let Some(fks) = split_foreign_keys(&mut stmts[i]) {
+                    extra.extend(fks);
+                }
+            }
+            if extra.is_empty() {
+                return Err(cycle_error(files, &stmts, &stuck));
+            }
+            stmts.extend(extra);
+            match try_order(&stmts) {
+                Ok(order) => Ok(apply_order(stmts, order)),
+                Err(stuck) => Err(cycle_error(files, &stmts, &stuck)),
+            }
+        }
+    }
+}
+
+fn cycle_error(files: &[SourceFile], stmts: &[Statement], stuck: &[usize]) -> CycleError {
+    CycleError {
+        members: stuck
+            .iter()
+            .map(|&i| {
+                let s = &stmts[i];
+                let (line, _, _) = locate(&files[s.file].text, s.offset);
+                format!("{} ({}:{line})", s.summary, files[s.file].path.display())
+            })
+            .collect(),
+    }
+}
+
+fn apply_order(stmts: Vec<Statement>, order: Vec<usize>) -> Vec<Statement> {
+    let mut slots: Vec<Option<Statement>> = stmts.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each statement once"))
+        .collect()
+}
+
+/// Kahn's algorithm over statements, smallest source position first. Returns the statements
+/// left in a cycle on failure.
+fn try_order(stmts: &[Statement]) -> Result<Vec<usize>, Vec<usize>> {
+    let mut creators: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, s) in stmts.iter().enumerate() {
+        for c in &s.creates {
+            creators.entry(c.as_str()).or_default().push(i);
+        }
+    }
+    let mut g: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..stmts.len()).map(|i| g.add_node(i)).collect();
+    let mut edges = BTreeSet::new();
+    let extensions: Vec<usize> = (0..stmts.len())
+        .filter(|&i| matches!(stmts[i].node, NodeEnum::CreateExtensionStmt(_)))
+        .collect();
+    for (i, s) in stmts.iter().enumerate() {
+        let is_ext = matches!(s.node, NodeEnum::CreateExtensionStmt(_));
+        for r in &s.references {
+            for &c in creators.get(r.as_str()).into_iter().flatten() {
+                if c != i {
+                    edges.insert((c, i));
+                }
+            }
+        }
+        // Extensions may provide types and functions pg_query cannot attribute: they come
+        // before everything else.
+        if !is_ext {
+            for &j in &extensions {
+                edges.insert((j, i));
+            }
+        }
+    }
+    for (a, b) in edges {
+        g.add_edge(nodes[a], nodes[b], ());
+    }
+    let key = |i: usize| (stmts[i].file, stmts[i].offset, i);
+    let mut indeg: Vec<usize> = g
+        .node_indices()
+        .map(|n| {
+            g.neighbors_directed(n, petgraph::Direction::Incoming)
+                .count()
+        })
+        .collect();
+    let mut heap = BinaryHeap::new();
+    for n in g.node_indices() {
+        if indeg[n.index()] == 0 {
+            heap.push(Reverse((key(g[n]), n)));
+        }
+    }
+    let mut order = Vec::new();
+    while let Some(Reverse((_, n))) = heap.pop() {
+        order.push(g[n]);
+        for m in g.neighbors_directed(n, petgraph::Direction::Outgoing) {
+            indeg[m.index()] -= 1;
+            if indeg[m.index()] == 0 {
+                heap.push(Reverse((key(g[m]), m)));
+            }
+        }
+    }
+    if order.len() == stmts.len() {
+        Ok(order)
+    } else {
+        let placed: BTreeSet<usize> = order.into_iter().collect();
+        Err((0..stmts.len()).filter(|i| !placed.contains(i)).collect())
+    }
+}
+
+/// Removes foreign-key constraints from a CREATE TABLE statement, rewriting its text, and
+/// returns `ALTER TABLE ... ADD CONSTRAINT` statements for them.
+fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
+    use pg_query::protobuf::{
+        AlterTableCmd, AlterTableStmt, AlterTableType, ConstrType, Node, ObjectType,
+    };
+    let NodeEnum::CreateStmt(create) = &mut s.node else {
+        return None;
+    };
+    let relation = create.relation.clone()?;
+    let mut fks = Vec::new();
+    let is_fk = |n: &Node| matches!(&n.node, Some(NodeEnum::Constraint(c)) if c.contype() == ConstrType::ConstrForeign);
+    let mut kept = Vec::new();
+    for elt in std::mem::take(&mut create.table_elts) {
+        match elt.node {
+            Some(NodeEnum::Constraint(ref c)) if c.contype() == ConstrType::ConstrForeign => {
+                fks.push((**c).clone());
+            }
+            Some(NodeEnum::ColumnDef(mut col)) => {
+                let mut other = Vec::new();
+                for c in std::mem::take(&mut col.constraints) {
+                    if is_fk(&c) {
+                        if let Some(NodeEnum::Constraint(mut k)) = c.node {
+                            k.fk_attrs = vec![Node {
+                                node: Some(NodeEnum::String(pg_query::protobuf::String {
+                                    sval: col.colname.clone(),
+                                })),
+                            }];
+                            fks.push(*k);
+                        }
+                    } else {
+                        other.push(c);
+                    }
+                }
+                col.constraints = other;
+                kept.push(Node {
+                    node: Some(NodeEnum::ColumnDef(col)),
+                });
+            }
+            other => kept.push(Node { node: other }),
+        }
+    }
+    create.table_elts = kept;
+    if fks.is_empty() {
+        return None;
+    }
+    s.text = s.node.deparse(pg_query::DeparseOptions::default()).ok()?;
+    let mut out = Vec::new();
+    for fk in fks {
+        let cmd = AlterTableCmd {
+            subtype: AlterTableType::AtAddConstraint as i32,
+            def: Some(Box::new(Node {
+                node: Some(NodeEnum::Constraint(Box::new(fk))),
+            })),
+            ..Default::default()
+        };
+        let alter = NodeEnum::AlterTableStmt(AlterTableStmt {
+            relation: Some(relation.clone()),
+            cmds: vec![Node {
+                node: Some(NodeEnum::AlterTableCmd(Box::new(cmd))),
+            }],
+            objtype: ObjectType::ObjectTable as i32,
+            missing_ok: false,
+        });
+        let text = alter.deparse(pg_query::DeparseOptions::default()).ok()?;
+        let mut st = describe(s.file, s.offset, &text, alter);
+        st.summary = format!("{} (foreign key moved out of CREATE TABLE)", st.summary);
+        out.push(st);
+    }
+    // The table itself no longer references the tables its foreign keys pointed to.
+    let mut refs = BTreeSet::new();
+    if let Ok(v) = serde_json::to_value(&s.node) {
+        walk_refs(&v, &mut refs);
+    }
+    for c in &s.creates {
+        refs.remove(c);
+    }
+    s.references = refs;
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> Vec<SourceFile> {
+        vec![SourceFile {
+            path: PathBuf::from("desired/20_contacts.sql"),
+            text: text.to_string(),
+        }]
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_token() {
+        let f = file("CREATE TABLE a (id int);\n\nCREATE TABEL b (id int);\n");
+        let e = parse_sources(&f).unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        let e = &e.0[0];
+        assert_eq!((e.line, e.col), (3, 8), "{e}");
+        assert!(
+            e.message.contains("syntax error at or near \"TABEL\""),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .starts_with("desired/20_contacts.sql:3:8: syntax error")
+        );
+    }
+
+    #[test]
+    fn rejects_non_ddl_with_reasons() {
+        let f = file(
+            "INSERT INTO a VALUES (1);\nBEGIN;\nDROP TABLE a;\nDO $$ BEGIN END $$;\nSET search_path = x;\nCREATE TABLE ok (i int);\n",
+        );
+        let e = parse_sources(&f).unwrap_err();
+        let lines: Vec<usize> = e.0.iter().map(|x| x.line).collect();
+        assert_eq!(lines, vec![1, 2, 3, 4, 5]);
+        assert!(e.0[0].message.starts_with("DML"));
+        assert!(e.0[1].message.starts_with("transaction control"));
+        assert!(e.0[2].message.starts_with("DROP"));
+        assert!(e.0[3].message.starts_with("a DO block"));
+        assert!(e.0[4].message.contains("search_path"));
+    }
+
+    #[test]
+    fn orders_by_references_and_breaks_fk_cycles() {
+        let f = file(
+            "CREATE VIEW v AS SELECT * FROM b;\n\
+             CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a(id));\n\
+             CREATE TABLE a (id int PRIMARY KEY, b_id int REFERENCES b(id), s crm.mood);\n\
+             CREATE TYPE crm.mood AS ENUM ('x');\n\
+             CREATE SCHEMA crm;\n",
+        );
+        let stmts = parse_sources(&f).unwrap();
+        let ordered = order_statements(&f, stmts).unwrap();
+        let summaries: Vec<&str> = ordered.iter().map(|s| s.summary.as_str()).collect();
+        let pos = |p: &str| summaries.iter().position(|s| s.starts_with(p)).unwrap();
+        assert!(pos("CREATE SCHEMA crm") < pos("CREATE TYPE crm.mood"));
+        assert!(pos("CREATE TYPE crm.mood") < pos("CREATE TABLE public.a"));
+        assert!(pos("CREATE TABLE public.b") < pos("CREATE VIEW"));
+        assert!(
+            summaries.iter().any(|s| s.contains("foreign key moved")),
+            "{summaries:?}"
+        );
+    }
+}
