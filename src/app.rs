@@ -124,12 +124,15 @@ pub fn creation_script(schema: &Schema) -> Result<String> {
     } else {
         base.schemas.clear();
     }
-    let steps = plan::ordered_steps(
-        &base,
-        schema,
-        &crate::diff::diff(&base, schema, &Default::default()),
-        &PlanOptions::default(),
-    )?;
+    // A complete script: privileges included.
+    let opts = PlanOptions {
+        diff: crate::diff::DiffOptions {
+            privileges: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let steps = plan::ordered_steps(&base, schema, &crate::diff::diff(&base, schema, &opts.diff), &opts)?;
     Ok(render::sql(&steps, "pgdiff inspect: creation script"))
 }
 

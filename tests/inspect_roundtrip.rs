@@ -91,3 +91,38 @@ fn own_cases_round_trip() {
     );
     assert_eq!(not_loading, 0, "every hand-written case must load");
 }
+
+/// Corpus cases known to fail the round trip, with the reason (tests/known-failures.txt).
+fn known_failures() -> std::collections::BTreeMap<String, String> {
+    let text = include_str!("known-failures.txt");
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(char::is_whitespace))
+        .filter(|(k, _)| k.starts_with("roundtrip:"))
+        .map(|(k, v)| (k.trim_start_matches("roundtrip:").to_string(), v.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn corpus_round_trip() {
+    let cases = corpus_cases();
+    assert!(
+        !cases.is_empty(),
+        "the third-party corpus (../shared/corpus beside the checkout) is missing"
+    );
+    let known = known_failures();
+    let (pass, _, failures) = run(&cases, "corpus");
+    let unexpected: Vec<_> = failures
+        .iter()
+        .filter(|(n, _)| !known.contains_key(n))
+        .collect();
+    for (n, m) in &unexpected {
+        eprintln!("FAIL {n}: {}", m.lines().take(30).collect::<Vec<_>>().join("\n"));
+    }
+    let fixed: Vec<_> = known
+        .keys()
+        .filter(|k| !failures.iter().any(|(n, _)| n == *k))
+        .collect();
+    assert!(unexpected.is_empty(), "{} unexpected round-trip failures ({pass} pass)", unexpected.len());
+    assert!(fixed.is_empty(), "known failures now pass; remove them from tests/known-failures.txt: {fixed:?}");
+}

@@ -98,9 +98,20 @@ pub fn create_table(q: &QualName, t: &Table) -> String {
     s
 }
 
-/// Statements that set table properties not expressible in `CREATE TABLE`: the RLS flags.
+/// Statements that set table properties not expressible in `CREATE TABLE`: the RLS flags
+/// and the replica identity (an index-based one is set by the index's step).
 pub fn table_properties(q: &QualName, t: &Table) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(r) = &t.replica_identity {
+        // An index-based identity needs the index: here only when a constraint of the
+        // table provides it, otherwise with the index's own step.
+        let inline_index = r
+            .strip_prefix("index:")
+            .is_some_and(|n| t.constraints.get(n).is_some_and(constraint_inline));
+        if !r.starts_with("index:") || inline_index {
+            out.push(replica_identity(q, Some(r)));
+        }
+    }
     if t.rls_enabled {
         out.push(format!(
             "ALTER TABLE {} ENABLE ROW LEVEL SECURITY;",
@@ -175,4 +186,18 @@ pub fn validate_constraint(q: &QualName, name: &str) -> String {
         qual(q),
         ident(name)
     )
+}
+
+/// `ALTER TABLE ... REPLICA IDENTITY ...` (`None`: DEFAULT).
+pub fn replica_identity(q: &QualName, r: Option<&String>) -> String {
+    let what = match r.map(String::as_str) {
+        None | Some("default") => "DEFAULT".to_string(),
+        Some("full") => "FULL".to_string(),
+        Some("nothing") => "NOTHING".to_string(),
+        Some(other) => format!(
+            "USING INDEX {}",
+            ident(other.strip_prefix("index:").unwrap_or(other))
+        ),
+    };
+    format!("ALTER TABLE {} REPLICA IDENTITY {what};", qual(q))
 }

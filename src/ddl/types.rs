@@ -174,7 +174,9 @@ pub fn create_function(f: &Function) -> String {
 
 /// `CREATE INDEX` as Postgres printed it, optionally `CONCURRENTLY`.
 pub fn create_index(i: &Index, concurrently: bool) -> String {
-    let def = i.definition.trim_end_matches(';');
+    // An index on a partitioned table prints as `ON ONLY`; created without ONLY, Postgres
+    // creates and attaches the partitions' indexes as well.
+    let def = i.definition.trim_end_matches(';').replacen(" ON ONLY ", " ON ", 1);
     if concurrently {
         let def = def
             .replacen(

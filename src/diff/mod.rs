@@ -114,6 +114,8 @@ pub enum Alteration {
     TableOptions,
     /// Row-level security flags changed.
     RowSecurity,
+    /// `REPLICA IDENTITY` changed.
+    ReplicaIdentity,
     /// Table switched between LOGGED and UNLOGGED.
     Persistence,
     /// Partition bound or parent changed: detached and attached again.
@@ -161,6 +163,7 @@ impl Alteration {
             Alteration::Domain => "domain constraints or default".into(),
             Alteration::TableOptions => "storage parameters".into(),
             Alteration::RowSecurity => "row-level security".into(),
+            Alteration::ReplicaIdentity => "replica identity".into(),
             Alteration::Persistence => "LOGGED/UNLOGGED".into(),
             Alteration::Partition => "partition bound".into(),
             Alteration::Inherits => "inheritance".into(),

@@ -41,6 +41,9 @@ fn diff_table(q: &QualName, a: &Table, b: &Table, opts: &DiffOptions, out: &mut 
     if a.options != b.options {
         alts.push(Alteration::TableOptions);
     }
+    if a.replica_identity != b.replica_identity {
+        alts.push(Alteration::ReplicaIdentity);
+    }
     common(
         &mut alts,
         opts,

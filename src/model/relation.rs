@@ -32,6 +32,9 @@ pub struct Table {
     /// Row-level security forced for the owner too.
     #[serde(default, skip_serializing_if = "is_false")]
     pub rls_forced: bool,
+    /// `REPLICA IDENTITY`: `default` (omitted), `full`, `nothing` or `index:<name>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica_identity: Option<String>,
     /// Storage parameters (`reloptions`), e.g. `fillfactor=70`, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,

@@ -146,7 +146,9 @@ pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<
         if after.is_empty() {
             continue;
         }
-        for nb in idx.with_columns(&b, BUILD) {
+        // A sequence's own ALTER step only sets OWNED BY, which comes after its users.
+        let b_phases: &[Phase] = if b.kind == ObjectKind::Sequence { &[Phase::Create] } else { BUILD };
+        for nb in idx.with_columns(&b, b_phases) {
             for &na in &after {
                 edge(nb, na);
             }

@@ -18,6 +18,9 @@ pub(super) fn all_depends(s: &Schema) -> BTreeSet<(ObjectId, ObjectId)> {
         .depends
         .iter()
         .filter(|(a, b)| !(a.kind == ObjectKind::Sequence && b.kind == ObjectKind::Table))
+        // Objects Postgres manages itself (constraints cloned onto partitions, indexes
+        // backing constraints, identity sequences) are not modelled and order nothing.
+        .filter(|(a, b)| exists(s, a) && exists(s, b))
         .cloned()
         .collect();
     for id in s.object_ids() {
@@ -527,9 +530,20 @@ pub(super) fn create_steps(
             for c in &t.columns {
                 let cid = ObjectId::column(&q, &c.name);
                 if t.partition_of.is_some() || !c.is_local {
-                    // Inherited columns: only settings that differ are set.
-                    if let Some(d) = &c.default {
+                    // Inherited columns: only settings that differ from the parent's are set.
+                    let parent = t
+                        .partition_of
+                        .as_ref()
+                        .map(|p| &p.parent)
+                        .into_iter()
+                        .chain(&t.inherits)
+                        .find_map(|p| s.tables.get(p).and_then(|pt| pt.column(&c.name)));
+                    if c.default.is_some() && c.default != parent.and_then(|p| p.default.clone()) {
+                        let d = c.default.as_deref().unwrap_or_default();
                         sql.push(ddl::alter_column(&q, &c.name, &format!("SET DEFAULT {d}")));
+                    }
+                    if c.not_null && !parent.is_some_and(|p| p.not_null) {
+                        sql.push(ddl::alter_column(&q, &c.name, "SET NOT NULL"));
                     }
                 }
                 sql.extend(comment_sql(&cid, &c.comment));
@@ -624,6 +638,10 @@ pub(super) fn create_steps(
             let concurrently = opts.online && !fresh_table(s, i);
             sql.push(ddl::create_index(i, concurrently));
             sql.extend(comment_sql(id, &i.comment));
+            let ri = format!("index:{}", q.name);
+            if s.tables.get(&i.table).and_then(|t| t.replica_identity.as_ref()) == Some(&ri) {
+                sql.push(ddl::replica_identity(&i.table, Some(&ri)));
+            }
             hazards.push(hazard(
                 HazardKind::IndexBuild,
                 if concurrently {
@@ -1088,6 +1106,9 @@ fn alter_steps(
                         if b.rls_forced { "FORCE" } else { "NO FORCE" }
                     ));
                 }
+            }
+            Alteration::ReplicaIdentity => {
+                sql.push(ddl::replica_identity(&q, to.tables[&q].replica_identity.as_ref()));
             }
             Alteration::Persistence => {
                 let b = &to.tables[&q];

@@ -47,7 +47,7 @@ WITH user_ns AS (
     FROM pg_catalog.pg_constraint k
     LEFT JOIN rel r ON r.oid = k.conrelid
     LEFT JOIN typ t ON t.oid = k.contypid
-   WHERE r.oid IS NOT NULL OR t.oid IS NOT NULL
+   WHERE (r.oid IS NOT NULL AND k.conparentid = 0) OR t.oid IS NOT NULL
   UNION ALL
   SELECT 'pg_catalog.pg_attrdef'::regclass, ad.oid, 'column', r.schema, r.name, a.attname, NULL
     FROM pg_catalog.pg_attrdef ad
@@ -60,7 +60,7 @@ WITH user_ns AS (
   UNION ALL
   SELECT 'pg_catalog.pg_trigger'::regclass, tg.oid, 'trigger', r.schema, r.name, tg.tgname, NULL
     FROM pg_catalog.pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid
-   WHERE NOT tg.tgisinternal
+   WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
   UNION ALL
   SELECT 'pg_catalog.pg_policy'::regclass, po.oid, 'policy', r.schema, r.name, po.polname, NULL
     FROM pg_catalog.pg_policy po JOIN rel r ON r.oid = po.polrelid

@@ -17,6 +17,10 @@ SELECT n.nspname AS schema,
             JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
             JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
            WHERE i.inhrelid = c.oid) ELSE '[]' END AS inherits,
+       CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing'
+         WHEN 'i' THEN (SELECT 'index:' || ic.relname FROM pg_catalog.pg_index i
+                          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+                         WHERE i.indrelid = c.oid AND i.indisreplident) END AS replica_identity,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
        (SELECT coalesce(json_agg(o ORDER BY o), '[]') FROM unnest(c.reloptions) o) AS options,
