@@ -15,15 +15,21 @@
 --
 -- Every value, UUIDs included, is a pure function of the row number (MD5 of a
 -- label and the number), so the same scale and anchor always give byte-identical
--- data, on any PostgreSQL version. The script replaces all CRM data (TRUNCATE),
+-- data, by construction on any PostgreSQL version (random() is not used; its
+-- algorithm changed in PostgreSQL 15). The script replaces all CRM data (TRUNCATE),
 -- loads in one transaction with every constraint enforced (foreign keys are
 -- dropped for the load and re-created, hence re-validated, before COMMIT),
 -- then refreshes the materialized view and runs VACUUM (ANALYZE).
 --
--- Row identities used by docs/crm/report-queries.sql do not depend on scale:
---     principal #1     md5('crm-seed/principal/1')::uuid
---     customer #1      md5('crm-seed/customer/1')::uuid
---     user #2          md5('crm-seed/user/2')::uuid
+-- Ids are md5('crm-seed/<kind>/<n>')::uuid with n numbered per kind, so they
+-- do not depend on scale: principal #1 is md5('crm-seed/principal/1')::uuid at
+-- every scale. docs/crm/report-queries.sql uses principal #1, customer #1,
+-- distributor #1, user #2, contact #1, opportunity #1, product #1 and
+-- interaction #3. (Not valid version-4 UUIDs, which PostgreSQL does not check.)
+--
+-- Statements use LATERAL subqueries ending in OFFSET 0: that keeps the planner
+-- from inlining them, so each MD5 digest is computed once per row rather than
+-- once per use.
 
 \set ON_ERROR_STOP on
 \if :{?scale}
