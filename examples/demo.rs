@@ -20,9 +20,16 @@ fn main() {
         .and_then(|p| p.parent())
         .map(|p| p.join("pgdiff"))
         .expect("target directory");
-    let rollback = std::env::temp_dir().join(format!("pgdiff-demo-rollback-{}.sql", std::process::id()));
+    let rollback =
+        std::env::temp_dir().join(format!("pgdiff-demo-rollback-{}.sql", std::process::id()));
     let status = Command::new(&pgdiff)
-        .args(["plan", "--database", &cluster.conninfo("postgres"), "--desired", "desired"])
+        .args([
+            "plan",
+            "--database",
+            &cluster.conninfo("postgres"),
+            "--desired",
+            "desired",
+        ])
         .arg("--rollback-out")
         .arg(&rollback)
         .args(std::env::args().skip(1))

@@ -37,6 +37,8 @@ pub async fn run(cli: Cli) -> Result<i32, Exit> {
         Command::Inspect(a) => inspect(a).await,
         Command::Plan(a) => plan_cmd(a, color).await,
         Command::Check(a) => check(a),
+        Command::Apply(a) => crate::apply::command(a, color).await,
+        Command::Drift(a) => crate::drift::command(a, color).await,
     }
 }
 
@@ -78,6 +80,18 @@ pub async fn load_desired_sql(
     };
     let inspection = shadow.load(&files, &stmts, filter).await?;
     Ok((inspection, shadow))
+}
+
+/// The renames declared in desired SQL at `path` (none for a database source).
+pub fn desired_renames(
+    desired: &Desired,
+) -> std::collections::BTreeMap<crate::model::ObjectId, crate::model::ObjectId> {
+    match desired {
+        Desired::Sql(path) => source::prepare(path)
+            .map(|(_, stmts)| source::sql::renames(&stmts))
+            .unwrap_or_default(),
+        Desired::Database(_) => Default::default(),
+    }
 }
 
 async fn inspect(a: InspectArgs) -> Result<i32, Exit> {
@@ -132,7 +146,12 @@ pub fn creation_script(schema: &Schema) -> Result<String> {
         },
         ..Default::default()
     };
-    let steps = plan::ordered_steps(&base, schema, &crate::diff::diff(&base, schema, &opts.diff), &opts)?;
+    let steps = plan::ordered_steps(
+        &base,
+        schema,
+        &crate::diff::diff(&base, schema, &opts.diff),
+        &opts,
+    )?;
     Ok(render::sql(&steps, "pgdiff inspect: creation script"))
 }
 
@@ -149,7 +168,9 @@ async fn plan_cmd(a: PlanArgs, color: bool) -> Result<i32, Exit> {
     use std::io::IsTerminal;
     let filter = filter_of(&a.filter);
     let current = inspect_database(&cli::database_or_env(&a.database), &filter).await?;
-    let (desired, shadow) = match Desired::parse(&a.desired) {
+    let desired_source = Desired::parse(&a.desired);
+    let renames = desired_renames(&desired_source);
+    let (desired, shadow) = match desired_source {
         Desired::Database(url) => (inspect_database(&url, &filter).await?, None),
         Desired::Sql(path) => {
             let (i, s) = load_desired_sql(
@@ -165,7 +186,7 @@ async fn plan_cmd(a: PlanArgs, color: bool) -> Result<i32, Exit> {
     let opts = PlanOptions {
         diff: crate::diff::DiffOptions {
             privileges: a.privileges,
-            ..Default::default()
+            renames,
         },
         online: a.online,
     };

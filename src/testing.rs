@@ -132,7 +132,7 @@ impl TestDb {
         self.server.conninfo(&self.name)
     }
 
-    /// Runs SQL text with psql (`ON_ERROR_STOP`, single transaction off, no psqlrc).
+    /// Runs SQL text with psql as a script (`ON_ERROR_STOP`, no psqlrc).
     pub fn psql(&self, sql: &str) -> Result<String, String> {
         run_psql(
             &self.server.bins.client("psql"),
@@ -179,15 +179,27 @@ enum Input<'a> {
 }
 
 fn run_psql(psql: &Path, conninfo: &str, input: Input<'_>) -> Result<String, String> {
+    use std::io::Write;
     let mut cmd = Command::new(psql);
     cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo]);
+    // SQL text goes through stdin like a file (`-c` would run it as one transaction).
     match input {
-        Input::Sql(sql) => cmd.args(["-c", sql]),
-        Input::File(p) => cmd.arg("-f").arg(p),
+        Input::Sql(_) => cmd.args(["-f", "-"]).stdin(Stdio::piped()),
+        Input::File(p) => cmd.arg("-f").arg(p).stdin(Stdio::null()),
     };
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("running {}: {e}", psql.display()))?;
+    if let Input::Sql(sql) = input {
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        stdin
+            .write_all(sql.as_bytes())
+            .map_err(|e| format!("writing to psql: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
         .map_err(|e| format!("running {}: {e}", psql.display()))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())

@@ -113,7 +113,12 @@ fn known_failures() -> std::collections::BTreeMap<String, String> {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .filter_map(|l| l.split_once(char::is_whitespace))
         .filter(|(k, _)| k.starts_with("converge:"))
-        .map(|(k, v)| (k.trim_start_matches("converge:").to_string(), v.trim().to_string()))
+        .map(|(k, v)| {
+            (
+                k.trim_start_matches("converge:").to_string(),
+                v.trim().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -124,23 +129,43 @@ fn own_cases_converge() {
     for (n, m) in &failures {
         eprintln!("FAIL {n}: {m}\n");
     }
-    assert!(failures.is_empty(), "{} cases do not converge", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} cases do not converge",
+        failures.len()
+    );
 }
 
 #[test]
 fn corpus_converges() {
     let cases = corpus_cases();
-    assert!(!cases.is_empty(), "the third-party corpus (../shared/corpus) is missing");
+    assert!(
+        !cases.is_empty(),
+        "the third-party corpus (../shared/corpus) is missing"
+    );
     let known = known_failures();
     let (pass, _, failures) = run(&cases, "corpus");
-    let unexpected: Vec<_> = failures.iter().filter(|(n, _)| !known.contains_key(n)).collect();
+    let unexpected: Vec<_> = failures
+        .iter()
+        .filter(|(n, _)| !known.contains_key(n))
+        .collect();
     for (n, m) in &unexpected {
-        eprintln!("FAIL {n}: {}\n", m.lines().take(40).collect::<Vec<_>>().join("\n"));
+        eprintln!(
+            "FAIL {n}: {}\n",
+            m.lines().take(40).collect::<Vec<_>>().join("\n")
+        );
     }
     let fixed: Vec<_> = known
         .keys()
         .filter(|k| !failures.iter().any(|(n, _)| n == *k))
         .collect();
-    assert!(unexpected.is_empty(), "{} unexpected failures ({pass} converge)", unexpected.len());
-    assert!(fixed.is_empty(), "known failures now pass; remove them from tests/known-failures.txt: {fixed:?}");
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected failures ({pass} converge)",
+        unexpected.len()
+    );
+    assert!(
+        fixed.is_empty(),
+        "known failures now pass; remove them from tests/known-failures.txt: {fixed:?}"
+    );
 }

@@ -99,7 +99,12 @@ fn known_failures() -> std::collections::BTreeMap<String, String> {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .filter_map(|l| l.split_once(char::is_whitespace))
         .filter(|(k, _)| k.starts_with("roundtrip:"))
-        .map(|(k, v)| (k.trim_start_matches("roundtrip:").to_string(), v.trim().to_string()))
+        .map(|(k, v)| {
+            (
+                k.trim_start_matches("roundtrip:").to_string(),
+                v.trim().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -117,12 +122,22 @@ fn corpus_round_trip() {
         .filter(|(n, _)| !known.contains_key(n))
         .collect();
     for (n, m) in &unexpected {
-        eprintln!("FAIL {n}: {}", m.lines().take(30).collect::<Vec<_>>().join("\n"));
+        eprintln!(
+            "FAIL {n}: {}",
+            m.lines().take(30).collect::<Vec<_>>().join("\n")
+        );
     }
     let fixed: Vec<_> = known
         .keys()
         .filter(|k| !failures.iter().any(|(n, _)| n == *k))
         .collect();
-    assert!(unexpected.is_empty(), "{} unexpected round-trip failures ({pass} pass)", unexpected.len());
-    assert!(fixed.is_empty(), "known failures now pass; remove them from tests/known-failures.txt: {fixed:?}");
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected round-trip failures ({pass} pass)",
+        unexpected.len()
+    );
+    assert!(
+        fixed.is_empty(),
+        "known failures now pass; remove them from tests/known-failures.txt: {fixed:?}"
+    );
 }

@@ -181,6 +181,7 @@ struct ConstraintRow {
     no_inherit: bool,
     nulls_not_distinct: bool,
     comment: Option<String>,
+    index_comment: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -501,6 +502,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
                     no_inherit: r.no_inherit,
                     nulls_not_distinct: r.nulls_not_distinct,
                     comment: r.comment,
+                    index_comment: r.index_comment,
                 },
             );
         }

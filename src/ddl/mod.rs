@@ -182,3 +182,20 @@ mod tests {
         assert_eq!(qual(&QualName::new("My", "t.x")), "\"My\".\"t.x\"");
     }
 }
+
+/// `ALTER ... RENAME` turning object `old` into `new` (same kind).
+pub fn rename(old: &ObjectId, new: &ObjectId) -> String {
+    let oq = old.qual_name();
+    match old.kind {
+        ObjectKind::Column => format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {};",
+            qual(&oq),
+            ident(&old.name),
+            ident(&new.name)
+        ),
+        ObjectKind::Enum | ObjectKind::CompositeType | ObjectKind::Domain => {
+            format!("ALTER TYPE {} RENAME TO {};", qual(&oq), ident(&new.name))
+        }
+        _ => format!("ALTER {} RENAME TO {};", object_ref(old), ident(&new.name)),
+    }
+}

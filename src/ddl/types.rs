@@ -176,7 +176,10 @@ pub fn create_function(f: &Function) -> String {
 pub fn create_index(i: &Index, concurrently: bool) -> String {
     // An index on a partitioned table prints as `ON ONLY`; created without ONLY, Postgres
     // creates and attaches the partitions' indexes as well.
-    let def = i.definition.trim_end_matches(';').replacen(" ON ONLY ", " ON ", 1);
+    let def = i
+        .definition
+        .trim_end_matches(';')
+        .replacen(" ON ONLY ", " ON ", 1);
     if concurrently {
         let def = def
             .replacen(

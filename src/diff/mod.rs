@@ -6,6 +6,7 @@
 //! SQL and decides no order (that is the plan's job).
 
 mod objects;
+mod rename;
 mod tables;
 
 use crate::model::{Grant, ObjectId, Schema};
@@ -104,6 +105,13 @@ pub enum Alteration {
         /// Labels that disappear.
         removed: Vec<String>,
     },
+    /// Composite type attributes added, dropped or retyped in place.
+    CompositeAttributes,
+    /// The comment on a constraint's index changed.
+    IndexComment {
+        /// Desired comment.
+        to: Option<String>,
+    },
     /// Sequence options changed.
     SequenceOptions,
     /// Sequence OWNED BY changed.
@@ -158,6 +166,8 @@ impl Alteration {
             Alteration::EnumRebuild { removed } => {
                 format!("remove or reorder values (removed: {})", removed.join(", "))
             }
+            Alteration::CompositeAttributes => "attributes".into(),
+            Alteration::IndexComment { .. } => "index comment".into(),
             Alteration::SequenceOptions => "sequence options".into(),
             Alteration::SequenceOwnedBy => "OWNED BY".into(),
             Alteration::Domain => "domain constraints or default".into(),
@@ -176,13 +186,24 @@ impl Alteration {
     }
 }
 
-/// Compares `from` (current) with `to` (desired).
+/// Compares `from` (current) with `to` (desired). Renames in `opts` are applied first.
 pub fn diff(from: &Schema, to: &Schema, opts: &DiffOptions) -> Vec<Change> {
-    let mut out = Vec::new();
+    let (renamed, mut out) = rename::apply(from, to, &opts.renames);
+    let from = &renamed;
     objects::diff_objects(from, to, opts, &mut out);
     tables::diff_tables(from, to, opts, &mut out);
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
+}
+
+/// Applies explicit renames (new → old identity) to a copy of `from`, returning it with the
+/// `Rename` changes that apply.
+pub fn apply_renames(
+    from: &Schema,
+    to: &Schema,
+    renames: &BTreeMap<ObjectId, ObjectId>,
+) -> (Schema, Vec<Change>) {
+    rename::apply(from, to, renames)
 }
 
 /// Pushes the comment and grant alterations common to most kinds.

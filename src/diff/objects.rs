@@ -118,11 +118,22 @@ pub(super) fn diff_objects(from: &Schema, to: &Schema, opts: &DiffOptions, out: 
         out,
         |q, a, b, out| {
             let id = ObjectId::of(ObjectKind::CompositeType, q);
-            if a.attributes != b.attributes {
-                recreate(out, id, "composite type attributes changed");
-                return;
-            }
             let mut alts = Vec::new();
+            if a.attributes != b.attributes {
+                // In place when the kept attributes keep their order and new ones come last.
+                let names = |v: &[CompositeAttribute]| -> Vec<String> {
+                    v.iter().map(|x| x.name.clone()).collect()
+                };
+                let (an, bn) = (names(&a.attributes), names(&b.attributes));
+                let kept: Vec<&String> = an.iter().filter(|n| bn.contains(n)).collect();
+                let added: Vec<&String> = bn.iter().filter(|n| !an.contains(n)).collect();
+                let in_place = kept.iter().chain(added.iter()).copied().eq(bn.iter());
+                if !in_place {
+                    recreate(out, id, "composite type attributes reordered");
+                    return;
+                }
+                alts.push(Alteration::CompositeAttributes);
+            }
             common(
                 &mut alts,
                 opts,

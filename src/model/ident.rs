@@ -254,7 +254,7 @@ pub struct ObjectId {
     /// The object's own name.
     pub name: String,
     /// For functions and procedures: the identity argument types as Postgres prints them
-    /// (`pg_get_function_identity_arguments`), e.g. `integer, text`.
+    /// (`oidvectortypes(proargtypes)`), e.g. `integer, text`.
     pub args: Option<String>,
 }
 

@@ -35,7 +35,8 @@ pub struct Table {
     /// `REPLICA IDENTITY`: `default` (omitted), `full`, `nothing` or `index:<name>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_identity: Option<String>,
-    /// Storage parameters (`reloptions`), e.g. `fillfactor=70`, sorted.
+    /// Storage parameters (`reloptions`) in stored order, e.g. `fillfactor=70`; those of the
+    /// TOAST table with a `toast.` prefix.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
     /// `COMMENT ON TABLE`.
@@ -177,6 +178,10 @@ pub struct Constraint {
     /// `COMMENT ON CONSTRAINT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// `COMMENT ON INDEX` of the index backing a PRIMARY KEY, UNIQUE or EXCLUDE constraint
+    /// (named like the constraint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_comment: Option<String>,
 }
 
 /// Details of a foreign key.

@@ -3,7 +3,7 @@
 
 use super::steps::all_depends;
 use super::{Phase, PlanError, Step};
-use crate::model::{ObjectId, ObjectKind, Schema};
+use crate::model::{ConstraintKind, ObjectId, ObjectKind, Schema};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
@@ -103,6 +103,8 @@ pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<
             let (a, b) = (w[0], w[1]);
             let (pa, pb) = (steps[a].phase, steps[b].phase);
             match (pa, pb) {
+                (Phase::Rename, _) => edge(a, b),
+                (_, Phase::Rename) => edge(b, a),
                 (Phase::Drop, _) | (Phase::Create, Phase::Alter) | (Phase::Alter, Phase::Alter) => {
                     edge(a, b)
                 }
@@ -147,8 +149,21 @@ pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<
             continue;
         }
         // A sequence's own ALTER step only sets OWNED BY, which comes after its users.
-        let b_phases: &[Phase] = if b.kind == ObjectKind::Sequence { &[Phase::Create] } else { BUILD };
-        for nb in idx.with_columns(&b, b_phases) {
+        let b_phases: &[Phase] = if b.kind == ObjectKind::Sequence {
+            &[Phase::Create]
+        } else {
+            BUILD
+        };
+        // A column or constraint needs its own table, not the table's other columns.
+        let own_table = a
+            .parent_table()
+            .is_some_and(|t| t == b.qual_name() && b.kind == ObjectKind::Table);
+        let needed = if own_table {
+            idx.of(&b, b_phases)
+        } else {
+            idx.with_columns(&b, b_phases)
+        };
+        for nb in needed {
             for &na in &after {
                 edge(nb, na);
             }
@@ -161,8 +176,17 @@ pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<
         if a_drops.is_empty() && a_alters.is_empty() {
             continue;
         }
-        let b_drops = idx.with_columns(&b, DROP);
-        let b_alters = idx.with_columns(&b, &[Phase::Alter]);
+        let own_table = a
+            .parent_table()
+            .is_some_and(|t| t == b.qual_name() && b.kind == ObjectKind::Table);
+        let (b_drops, b_alters) = if own_table {
+            (idx.of(&b, DROP), idx.of(&b, &[Phase::Alter]))
+        } else {
+            (
+                idx.with_columns(&b, DROP),
+                idx.with_columns(&b, &[Phase::Alter]),
+            )
+        };
         for &na in &a_drops {
             for &nb in b_drops.iter().chain(&b_alters) {
                 edge(na, nb);
@@ -171,6 +195,95 @@ pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<
         for &na in &a_alters {
             for &nb in &b_drops {
                 edge(na, nb);
+            }
+        }
+    }
+    // Constraints and their columns: a key is dropped before its columns change (a column
+    // in a primary key cannot drop NOT NULL) and added after they have.
+    for (q, t) in &from.tables {
+        for (n, c) in &t.constraints {
+            let cid = ObjectId::constraint(q, n);
+            for d in idx.of(&cid, DROP) {
+                for col in &c.columns {
+                    for x in idx.of(&ObjectId::column(q, col), &[Phase::Alter, Phase::Drop]) {
+                        edge(d, x);
+                    }
+                }
+            }
+        }
+    }
+    for (q, t) in &to.tables {
+        for (n, c) in &t.constraints {
+            let cid = ObjectId::constraint(q, n);
+            for cr in idx.of(&cid, &[Phase::Create]) {
+                for col in &c.columns {
+                    for x in idx.of(&ObjectId::column(q, col), BUILD) {
+                        edge(x, cr);
+                    }
+                }
+            }
+        }
+    }
+    // Relations, indexes and the indexes of keys share one namespace per schema: a name is
+    // freed before it is taken again.
+    let slot = |s: &Schema, st: &Step| -> Option<(String, String)> {
+        let id = &st.id;
+        match id.kind {
+            ObjectKind::Table
+            | ObjectKind::View
+            | ObjectKind::MaterializedView
+            | ObjectKind::Sequence
+            | ObjectKind::Index => Some((id.schema.clone(), id.name.clone())),
+            ObjectKind::Constraint => s
+                .tables
+                .get(&id.qual_name())
+                .and_then(|t| t.constraints.get(&id.name))
+                .filter(|c| {
+                    matches!(
+                        c.kind,
+                        ConstraintKind::PrimaryKey
+                            | ConstraintKind::Unique
+                            | ConstraintKind::Exclude
+                    )
+                })
+                .map(|_| (id.schema.clone(), id.name.clone())),
+            _ => None,
+        }
+    };
+    let mut freed: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, st) in steps.iter().enumerate() {
+        if st.phase == Phase::Drop
+            && let Some(k) = slot(from, st)
+        {
+            freed.entry(k).or_default().push(i);
+        }
+    }
+    for (i, st) in steps.iter().enumerate() {
+        if st.phase == Phase::Create
+            && let Some(k) = slot(to, st)
+        {
+            for &d in freed.get(&k).into_iter().flatten() {
+                edge(d, i);
+            }
+        }
+    }
+    // One primary key per table: the old one goes before the new one comes.
+    for (q, t) in &to.tables {
+        let new_pk: Vec<usize> = t
+            .constraints
+            .iter()
+            .filter(|(_, c)| c.kind == ConstraintKind::PrimaryKey)
+            .flat_map(|(n, _)| idx.of(&ObjectId::constraint(q, n), &[Phase::Create]))
+            .collect();
+        if let Some(ft) = from.tables.get(q) {
+            for (n, c) in &ft.constraints {
+                if c.kind == ConstraintKind::PrimaryKey {
+                    for d in idx.of(&ObjectId::constraint(q, n), DROP) {
+                        for &cr in &new_pk {
+                            edge(d, cr);
+                        }
+                    }
+                }
             }
         }
     }
@@ -202,8 +315,9 @@ fn kahn(g: &DiGraph<usize, ()>, steps: Vec<Step>) -> Result<Vec<Step>, PlanError
     let key = |i: usize| -> Key {
         let s = &steps[i];
         let (group, rank) = match s.phase {
-            Phase::Drop => (1, ObjectKind::ALL.len() - kind_rank(s.id.kind)),
-            _ => (0, kind_rank(s.id.kind)),
+            Phase::Rename => (0, kind_rank(s.id.kind)),
+            Phase::Drop => (2, ObjectKind::ALL.len() - kind_rank(s.id.kind)),
+            _ => (1, kind_rank(s.id.kind)),
         };
         (group, rank, s.id.to_string(), i)
     };

@@ -40,6 +40,8 @@ pub struct PlanOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Renames the object (from an explicit annotation); runs before everything else.
+    Rename,
     /// Creates the object (or adds the column/constraint).
     Create,
     /// Changes the object in place.
@@ -167,8 +169,16 @@ pub fn fingerprint(schema: &Schema) -> String {
 pub fn plan(from: &Schema, to: &Schema, opts: &PlanOptions) -> Result<Plan, PlanError> {
     let changes = diff::diff(from, to, &opts.diff);
     let steps = ordered_steps(from, to, &changes, opts)?;
-    let back_changes = diff::diff(to, from, &opts.diff);
-    let mut rollback = ordered_steps(to, from, &back_changes, opts)?;
+    // The rollback renames back.
+    let mut back_opts = opts.clone();
+    back_opts.diff.renames = opts
+        .diff
+        .renames
+        .iter()
+        .map(|(new, old)| (old.clone(), new.clone()))
+        .collect();
+    let back_changes = diff::diff(to, from, &back_opts.diff);
+    let mut rollback = ordered_steps(to, from, &back_changes, &back_opts)?;
     // A rollback step restores data only if the forward plan did not destroy it.
     for r in &mut rollback {
         let lost = steps.iter().any(|s| {
@@ -200,6 +210,9 @@ pub fn ordered_steps(
     changes: &[Change],
     opts: &PlanOptions,
 ) -> Result<Vec<Step>, PlanError> {
+    // Renamed objects are known under their new names from the first step on.
+    let (renamed, _) = diff::apply_renames(from, to, &opts.diff.renames);
+    let from = &renamed;
     let expanded = steps::expand_dependents(from, to, changes);
     let built = steps::build(from, to, &expanded, opts);
     graph::order(from, to, built)

@@ -375,6 +375,21 @@ pub(super) fn build(
             // Dropped together with the table or column that owns it.
             continue;
         }
+        // A dropped table's foreign keys to other dropped tables go first, on their own:
+        // two tables referencing each other could not be dropped in any order otherwise.
+        if id.kind == ObjectKind::Table
+            && matches!(c.action, Action::Drop | Action::Recreate { .. })
+            && let Some(t) = from.tables.get(&id.qual_name())
+        {
+            for name in t.constraints.keys() {
+                let cid = ObjectId::constraint(&id.qual_name(), name);
+                if !by_id.contains_key(&cid)
+                    && fk_needs_own_drop(from, &id.qual_name(), name, &table_dropped)
+                {
+                    out.extend(drop_steps(from, &cid));
+                }
+            }
+        }
         match &c.action {
             Action::Create => out.extend(create_steps(to, id, opts, true)),
             Action::Drop => out.extend(drop_steps(from, id)),
@@ -417,7 +432,9 @@ pub(super) fn build(
                 out.extend(drops);
                 out.extend(create_steps(to, id, opts, false));
             }
-            Action::Rename { .. } => {}
+            Action::Rename { from: old } => {
+                out.push(step(id, Phase::Rename, vec![ddl::rename(old, id)], vec![]))
+            }
             Action::Alter { alterations } => {
                 out.extend(alter_steps(from, to, id, alterations, opts));
             }
@@ -457,6 +474,12 @@ fn lookup_column<'a>(s: &'a Schema, id: &ObjectId) -> Option<&'a Column> {
 
 fn comment_sql(id: &ObjectId, c: &Option<String>) -> Option<String> {
     c.as_ref().map(|c| ddl::comment_on(id, Some(c)))
+}
+
+/// The comment on the index backing a key constraint.
+fn index_comment_sql(table: &QualName, name: &str, c: &Constraint) -> Option<String> {
+    let index = ObjectId::of(ObjectKind::Index, &QualName::new(&table.schema, name));
+    c.index_comment.as_ref().map(|x| ddl::comment_on(&index, Some(x)))
 }
 
 fn grant_sql(id: &ObjectId, grants: &[Grant], opts: &PlanOptions) -> Vec<String> {
@@ -555,6 +578,7 @@ pub(super) fn create_steps(
                 let cid = ObjectId::constraint(&q, n);
                 if ddl::constraint_inline(c) {
                     sql.extend(comment_sql(&cid, &c.comment));
+                    sql.extend(index_comment_sql(&q, n, c));
                 } else {
                     extra.extend(create_steps(s, &cid, opts, true));
                 }
@@ -620,6 +644,7 @@ pub(super) fn create_steps(
                 }
             }
             sql.extend(comment_sql(id, &c.comment));
+            sql.extend(index_comment_sql(&q, &id.name, c));
         }
         ObjectKind::View | ObjectKind::MaterializedView => {
             let v = &s.views[&q];
@@ -639,7 +664,11 @@ pub(super) fn create_steps(
             sql.push(ddl::create_index(i, concurrently));
             sql.extend(comment_sql(id, &i.comment));
             let ri = format!("index:{}", q.name);
-            if s.tables.get(&i.table).and_then(|t| t.replica_identity.as_ref()) == Some(&ri) {
+            if s.tables
+                .get(&i.table)
+                .and_then(|t| t.replica_identity.as_ref())
+                == Some(&ri)
+            {
                 sql.push(ddl::replica_identity(&i.table, Some(&ri)));
             }
             hazards.push(hazard(
@@ -805,7 +834,24 @@ fn alter_steps(
                 if a.default.is_some() {
                     sql.push(ddl::alter_column(&q, &id.name, "DROP DEFAULT"));
                 }
-                sql.push(ddl::alter_column_type(&q, b, true));
+                // Enums convert to other types (and other enums) through text.
+                let is_enum = |c: &Column, s: &Schema| {
+                    c.type_ref.as_ref().is_some_and(|t| s.enums.contains_key(t))
+                };
+                if is_enum(a, from) || is_enum(b, to) {
+                    let mut action = format!("TYPE {}", b.data_type);
+                    if let Some(coll) = &b.collation {
+                        action.push_str(&format!(" COLLATE {}", ddl::qual(coll)));
+                    }
+                    action.push_str(&format!(
+                        " USING {}::text::{}",
+                        ddl::ident(&id.name),
+                        b.data_type
+                    ));
+                    sql.push(ddl::alter_column(&q, &id.name, &action));
+                } else {
+                    sql.push(ddl::alter_column_type(&q, b, true));
+                }
                 if let Some(d) = &b.default {
                     sql.push(ddl::alter_column(&q, &id.name, &format!("SET DEFAULT {d}")));
                 }
@@ -886,6 +932,11 @@ fn alter_steps(
                         }
                         let s = &y.sequence;
                         if x.sequence != y.sequence {
+                            if y.sequence.min_value > x.sequence.min_value
+                                || y.sequence.max_value < x.sequence.max_value
+                            {
+                                parts.push("RESTART".to_string());
+                            }
                             parts.push(format!(
                                 "SET INCREMENT BY {} SET MINVALUE {} SET MAXVALUE {} SET START WITH {} SET CACHE {} SET {}",
                                 s.increment,
@@ -919,18 +970,16 @@ fn alter_steps(
                     if a.contains(label) {
                         continue;
                     }
-                    // Anchor on the next existing label, else the previous one.
-                    let pos = b[i + 1..]
-                        .iter()
-                        .find(|l| a.contains(l))
-                        .map(|l| ("BEFORE", l.as_str()))
-                        .or_else(|| {
-                            b[..i]
-                                .iter()
-                                .rev()
-                                .find(|l| a.contains(l))
-                                .map(|l| ("AFTER", l.as_str()))
-                        });
+                    // Labels are added in order, so the previous one exists by now; the first
+                    // label goes before the first existing one.
+                    let pos = if i > 0 {
+                        Some(("AFTER", b[i - 1].as_str()))
+                    } else {
+                        b[1..]
+                            .iter()
+                            .find(|l| a.contains(l))
+                            .map(|l| ("BEFORE", l.as_str()))
+                    };
                     separate.push(step(
                         id,
                         Phase::Alter,
@@ -955,15 +1004,11 @@ fn alter_steps(
                         if c.type_ref.as_ref() != Some(&q) || !c.is_local {
                             continue;
                         }
-                        if from
-                            .tables
-                            .get(tq)
-                            .and_then(|ft| ft.column(&c.name))
-                            .is_none()
-                        {
+                        let Some(fc) = from.tables.get(tq).and_then(|ft| ft.column(&c.name))
+                        else {
                             continue;
-                        }
-                        if c.default.is_some() {
+                        };
+                        if fc.default.is_some() {
                             sql.push(ddl::alter_column(tq, &c.name, "DROP DEFAULT"));
                         }
                         sql.push(ddl::alter_column(
@@ -995,14 +1040,55 @@ fn alter_steps(
                     "columns of the type are rewritten",
                 ));
             }
+            Alteration::CompositeAttributes => {
+                let a = &from.composites[&q].attributes;
+                let b = &to.composites[&q].attributes;
+                let t = ddl::qual(&q);
+                for x in a.iter().filter(|x| !b.iter().any(|y| y.name == x.name)) {
+                    sql.push(format!("ALTER TYPE {t} DROP ATTRIBUTE {};", ddl::ident(&x.name)));
+                }
+                for y in b {
+                    let coll = y
+                        .collation
+                        .as_ref()
+                        .map(|c| format!(" COLLATE {}", ddl::qual(c)))
+                        .unwrap_or_default();
+                    match a.iter().find(|x| x.name == y.name) {
+                        None => sql.push(format!(
+                            "ALTER TYPE {t} ADD ATTRIBUTE {} {}{coll};",
+                            ddl::ident(&y.name),
+                            y.data_type
+                        )),
+                        Some(x) if x != y => sql.push(format!(
+                            "ALTER TYPE {t} ALTER ATTRIBUTE {} TYPE {}{coll};",
+                            ddl::ident(&y.name),
+                            y.data_type
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+            Alteration::IndexComment { to: c } => {
+                let index = ObjectId::of(ObjectKind::Index, &QualName::new(&q.schema, &id.name));
+                sql.push(ddl::comment_on(&index, c.as_deref()));
+            }
             Alteration::SequenceOptions => {
                 let s = &to.sequences[&q];
                 let f = &from.sequences[&q];
+                // A narrower range may exclude the current value: restart at the start.
+                let restart = s.min_value > f.min_value || s.max_value < f.max_value;
                 sql.push(format!(
-                    "ALTER SEQUENCE {} {};",
+                    "ALTER SEQUENCE {} {}{};",
                     ddl::qual(&q),
-                    ddl::sequence_options(s)
+                    ddl::sequence_options(s),
+                    if restart { " RESTART" } else { "" }
                 ));
+                if restart {
+                    hazards.push(hazard(
+                        HazardKind::DataLoss,
+                        "the range narrows: the sequence restarts at its start value",
+                    ));
+                }
                 if s.unlogged != f.unlogged {
                     sql.push(format!(
                         "ALTER SEQUENCE {} SET {};",
@@ -1070,10 +1156,9 @@ fn alter_steps(
                         .map(|x| x.split('=').next().unwrap_or("").to_string())
                         .collect()
                 };
-                let reset: Vec<String> = keys(a)
-                    .into_iter()
-                    .filter(|k| !keys(b).contains(k))
-                    .collect();
+                // Reset every current option, then set the desired ones in their order, so
+                // the stored options end up exactly as declared.
+                let reset: Vec<String> = keys(a);
                 if !reset.is_empty() {
                     sql.push(format!(
                         "ALTER TABLE {} RESET ({});",
@@ -1108,7 +1193,15 @@ fn alter_steps(
                 }
             }
             Alteration::ReplicaIdentity => {
-                sql.push(ddl::replica_identity(&q, to.tables[&q].replica_identity.as_ref()));
+                let r = to.tables[&q].replica_identity.as_ref();
+                // An identity on an index this plan creates is set by the index's step.
+                let new_index = r.and_then(|r| r.strip_prefix("index:")).is_some_and(|n| {
+                    let iq = QualName::new(&q.schema, n);
+                    to.indexes.contains_key(&iq) && !from.indexes.contains_key(&iq)
+                });
+                if !new_index {
+                    sql.push(ddl::replica_identity(&q, r));
+                }
             }
             Alteration::Persistence => {
                 let b = &to.tables[&q];

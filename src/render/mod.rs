@@ -3,7 +3,7 @@
 
 mod human;
 
-pub use human::{human, object_definition};
+pub use human::{human, object_definition, unified_diff};
 
 use crate::plan::{Plan, Step};
 
@@ -54,6 +54,7 @@ pub fn sql(steps: &[Step], title: &str) -> String {
 /// `-- create table:crm.contacts [hazards: ...]`
 fn step_comment(s: &Step) -> String {
     let phase = match s.phase {
+        crate::plan::Phase::Rename => "rename",
         crate::plan::Phase::Create => "create",
         crate::plan::Phase::Alter => "alter",
         crate::plan::Phase::Drop => "drop",

@@ -2,6 +2,7 @@
 //! positions, reporting syntax errors as `file:line:col`, rejecting what does not belong in a
 //! schema definition, and ordering statements by what they create and reference.
 
+use crate::model::{ObjectId, ObjectKind, QualName};
 use petgraph::graph::{DiGraph, NodeIndex};
 use pg_query::NodeEnum;
 use std::cmp::Reverse;
@@ -142,6 +143,8 @@ pub struct Statement {
     pub references: BTreeSet<String>,
     /// A short description, e.g. `CREATE TABLE crm.contacts`.
     pub summary: String,
+    /// Renames declared with `-- pgdiff:renamed-from old_name`: (new identity, old identity).
+    pub renames: Vec<(ObjectId, ObjectId)>,
     /// The parsed statement.
     node: NodeEnum,
 }
@@ -282,7 +285,11 @@ pub fn parse_sources(files: &[SourceFile]) -> Result<Vec<Statement>, SqlErrors> 
                             continue;
                         };
                         match classify(&node) {
-                            Ok(()) => out.push(describe(fi, offset, text, node)),
+                            Ok(()) => {
+                                let mut st = describe(fi, offset, text, node);
+                                st.renames = annotated_renames(&piece[..lead], text, &st.node);
+                                out.push(st)
+                            }
                             Err(reason) => errors.push(error_at(files, fi, offset, reason)),
                         }
                     }
@@ -568,8 +575,141 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
         creates,
         references,
         summary,
+        renames: Vec::new(),
         node,
     }
+}
+
+/// The annotation that declares a rename.
+const RENAMED_FROM: &str = "pgdiff:renamed-from";
+
+/// Reads an identifier as Postgres would: quoted as written, unquoted folded to lower case.
+fn annotation_ident(s: &str) -> Option<String> {
+    let s = s.trim();
+    if let Some(rest) = s.strip_prefix('"') {
+        let mut out = String::new();
+        let mut chars = rest.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    out.push('"');
+                } else {
+                    return Some(out);
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        None
+    } else {
+        let word: String = s
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+            .collect();
+        (!word.is_empty()).then(|| word.to_lowercase())
+    }
+}
+
+/// Renames declared in a statement: an annotation in the comments before it renames the
+/// object it creates; an annotation on the line before a column definition renames the
+/// column.
+fn annotated_renames(leading: &str, text: &str, node: &NodeEnum) -> Vec<(ObjectId, ObjectId)> {
+    let mut out = Vec::new();
+    let (kind, rel) = match node {
+        NodeEnum::CreateStmt(s) => (ObjectKind::Table, s.relation.as_ref()),
+        NodeEnum::ViewStmt(s) => (ObjectKind::View, s.view.as_ref()),
+        NodeEnum::CreateSeqStmt(s) => (ObjectKind::Sequence, s.sequence.as_ref()),
+        NodeEnum::CreateTableAsStmt(s) => (
+            ObjectKind::MaterializedView,
+            s.into.as_ref().and_then(|i| i.rel.as_ref()),
+        ),
+        NodeEnum::IndexStmt(s) => {
+            let schema = s
+                .relation
+                .as_ref()
+                .map(|r| r.schemaname.clone())
+                .unwrap_or_default();
+            let schema = if schema.is_empty() {
+                "public".to_string()
+            } else {
+                schema
+            };
+            if let Some(old) = leading
+                .lines()
+                .find_map(|l| l.split_once(RENAMED_FROM))
+                .and_then(|(_, r)| annotation_ident(r))
+            {
+                out.push((
+                    ObjectId::of(ObjectKind::Index, &QualName::new(&schema, &s.idxname)),
+                    ObjectId::of(ObjectKind::Index, &QualName::new(&schema, old)),
+                ));
+            }
+            return out;
+        }
+        NodeEnum::CreateEnumStmt(s) => {
+            let names = strings(&s.type_name);
+            if let (Some((sc, n)), Some(old)) = (
+                qualified(&names),
+                leading
+                    .lines()
+                    .find_map(|l| l.split_once(RENAMED_FROM))
+                    .and_then(|(_, r)| annotation_ident(r)),
+            ) {
+                out.push((
+                    ObjectId::of(ObjectKind::Enum, &QualName::new(&sc, n)),
+                    ObjectId::of(ObjectKind::Enum, &QualName::new(&sc, old)),
+                ));
+            }
+            return out;
+        }
+        _ => return out,
+    };
+    let Some(rel) = rel else { return out };
+    let schema = if rel.schemaname.is_empty() {
+        "public"
+    } else {
+        &rel.schemaname
+    };
+    let q = QualName::new(schema, &rel.relname);
+    if let Some(old) = leading
+        .lines()
+        .find_map(|l| l.split_once(RENAMED_FROM))
+        .and_then(|(_, r)| annotation_ident(r))
+    {
+        out.push((
+            ObjectId::of(kind, &q),
+            ObjectId::of(kind, &QualName::new(schema, old)),
+        ));
+    }
+    if kind == ObjectKind::Table {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            let Some(old) = l
+                .split_once(RENAMED_FROM)
+                .and_then(|(_, r)| annotation_ident(r))
+            else {
+                continue;
+            };
+            // The column defined on the next line that is not blank or a comment.
+            let next = lines[i + 1..]
+                .iter()
+                .map(|n| n.trim())
+                .find(|n| !n.is_empty() && !n.starts_with("--"));
+            if let Some(new) = next.and_then(annotation_ident) {
+                out.push((ObjectId::column(&q, &new), ObjectId::column(&q, &old)));
+            }
+        }
+    }
+    out
+}
+
+/// All renames declared in the statements: new identity → old identity.
+pub fn renames(stmts: &[Statement]) -> std::collections::BTreeMap<ObjectId, ObjectId> {
+    stmts
+        .iter()
+        .flat_map(|s| s.renames.iter().cloned())
+        .collect()
 }
 
 fn json_strings(v: &serde_json::Value) -> Vec<String> {

@@ -24,7 +24,8 @@ SELECT n.nspname AS schema,
        k.convalidated AS validated,
        k.connoinherit AS no_inherit,
        coalesce((to_jsonb(i.*) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
-       obj_description(k.oid, 'pg_constraint') AS comment
+       obj_description(k.oid, 'pg_constraint') AS comment,
+       CASE WHEN k.contype IN ('p', 'u', 'x') THEN obj_description(k.conindid, 'pg_class') END AS index_comment
   FROM pg_catalog.pg_constraint k
   JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -35,7 +35,7 @@ WITH user_ns AS (
   UNION ALL
   SELECT 'pg_catalog.pg_proc'::regclass, p.oid,
          CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
-         n.nspname, NULL, p.proname, pg_get_function_identity_arguments(p.oid)
+         n.nspname, NULL, p.proname, oidvectortypes(p.proargtypes)
     FROM pg_catalog.pg_proc p JOIN user_ns n ON n.oid = p.pronamespace
    WHERE p.prokind IN ('f', 'p', 'w')
   UNION ALL

@@ -2,7 +2,8 @@
 SELECT n.nspname AS schema,
        p.proname AS name,
        CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS kind,
-       pg_get_function_identity_arguments(p.oid) AS identity_args,
+       -- Argument types only: Postgres identifies a routine by its input types, not names.
+       oidvectortypes(p.proargtypes) AS identity_args,
        pg_get_function_arguments(p.oid) AS arguments,
        CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS returns,
        l.lanname AS language,

@@ -27,7 +27,7 @@ SELECT n.nspname AS schema,
          WHERE x.ord > i.indnkeyatts) AS include,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        coalesce((to_jsonb(i.*) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
-       (SELECT coalesce(json_agg(o ORDER BY o), '[]') FROM unnest(ic.reloptions) o) AS options,
+       (SELECT coalesce(json_agg(o ORDER BY n), '[]') FROM unnest(ic.reloptions) WITH ORDINALITY x(o, n)) AS options,
        obj_description(ic.oid, 'pg_class') AS comment
   FROM pg_catalog.pg_index i
   JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid

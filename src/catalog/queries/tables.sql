@@ -23,7 +23,13 @@ SELECT n.nspname AS schema,
                          WHERE i.indrelid = c.oid AND i.indisreplident) END AS replica_identity,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
-       (SELECT coalesce(json_agg(o ORDER BY o), '[]') FROM unnest(c.reloptions) o) AS options,
+       -- In stored order (as declared); the TOAST table's options with their `toast.` prefix.
+       (SELECT coalesce(json_agg(o ORDER BY k, n), '[]')
+          FROM (SELECT 0 AS k, o, n FROM unnest(c.reloptions) WITH ORDINALITY x(o, n)
+                UNION ALL
+                SELECT 1, 'toast.' || o, n
+                  FROM pg_catalog.pg_class t, unnest(t.reloptions) WITH ORDINALITY x(o, n)
+                 WHERE t.oid = c.reltoastrelid) opts) AS options,
        obj_description(c.oid, 'pg_class') AS comment,
        (SELECT coalesce(json_agg(json_build_object(
                    'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,

@@ -3,7 +3,7 @@ SELECT n.nspname AS schema,
        c.relname AS name,
        c.relkind = 'm' AS materialized,
        pg_get_viewdef(c.oid) AS definition,
-       (SELECT coalesce(json_agg(o ORDER BY o), '[]') FROM unnest(c.reloptions) o) AS options,
+       (SELECT coalesce(json_agg(o ORDER BY n), '[]') FROM unnest(c.reloptions) WITH ORDINALITY x(o, n)) AS options,
        obj_description(c.oid, 'pg_class') AS comment,
        (SELECT coalesce(json_agg(json_build_object(
                    'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,

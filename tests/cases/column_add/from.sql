@@ -1,0 +1,1 @@
+CREATE TABLE public.account (id int PRIMARY KEY);

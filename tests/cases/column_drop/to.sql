@@ -1,0 +1,4 @@
+CREATE TABLE public.account (
+    id int PRIMARY KEY,
+    name text NOT NULL
+);

@@ -1,0 +1,6 @@
+CREATE TABLE public.person (
+    id int PRIMARY KEY,
+    name text,
+    age int,
+    nickname text
+);

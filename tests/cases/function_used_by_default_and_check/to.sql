@@ -1,0 +1,9 @@
+CREATE FUNCTION public.next_code() RETURNS bigint LANGUAGE sql VOLATILE AS $$ SELECT 42::bigint $$;
+CREATE FUNCTION public.is_ok(n int, lim int) RETURNS boolean LANGUAGE sql IMMUTABLE
+    AS $$ SELECT n > 0 AND n < lim $$;
+CREATE TABLE public.thing (
+    id int PRIMARY KEY,
+    code int DEFAULT public.next_code(),
+    n int,
+    CONSTRAINT thing_n_check CHECK (public.is_ok(n, 1000))
+);

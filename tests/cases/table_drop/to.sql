@@ -1,0 +1,1 @@
+CREATE TABLE public.parent (id int PRIMARY KEY, name text);

@@ -1,0 +1,3 @@
+CREATE UNLOGGED TABLE public.cache (key text PRIMARY KEY, value jsonb);
+CREATE TABLE public.staging (id int PRIMARY KEY, payload text);
+CREATE INDEX staging_payload_idx ON public.staging (payload);

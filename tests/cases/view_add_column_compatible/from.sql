@@ -1,0 +1,3 @@
+CREATE TABLE public.person (id int PRIMARY KEY, name text, email text);
+CREATE VIEW public.person_v AS SELECT id, name FROM public.person;
+CREATE VIEW public.person_ids AS SELECT id FROM public.person_v;

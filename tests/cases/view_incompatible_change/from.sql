@@ -1,0 +1,3 @@
+CREATE TABLE public.stat (id int PRIMARY KEY, n int, label text);
+CREATE VIEW public.stat_v AS SELECT id, n, label FROM public.stat;
+CREATE VIEW public.stat_n AS SELECT id, n FROM public.stat_v WHERE n > 0;

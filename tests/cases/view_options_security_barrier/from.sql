@@ -1,0 +1,3 @@
+CREATE TABLE public.secret (id int PRIMARY KEY, owner text, body text);
+CREATE VIEW public.secret_a AS SELECT id, body FROM public.secret WHERE owner = current_user;
+CREATE VIEW public.secret_b WITH (security_barrier) AS SELECT id FROM public.secret WHERE id > 0;

@@ -1,0 +1,4 @@
+CREATE TABLE public.secret (id int PRIMARY KEY, owner text, body text);
+CREATE VIEW public.secret_a WITH (security_invoker = true, security_barrier = true) AS
+    SELECT id, body FROM public.secret;
+CREATE VIEW public.secret_b AS SELECT id FROM public.secret;
