@@ -93,7 +93,7 @@ fn annotated_renames_keep_the_data() {
 #[test]
 fn exit_codes_and_formats() {
     let db = server().create_db("exitcodes");
-    db.psql("CREATE TABLE public.t (id int);").unwrap();
+    db.psql("CREATE TABLE public.t (id int, legacy text);").unwrap();
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
@@ -109,8 +109,20 @@ fn exit_codes_and_formats() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["format_version"], 1);
-    assert_eq!(v["steps"][0]["id"], "column:public.t.note");
-    assert_eq!(v["rollback"][0]["restores_data"], false);
+    let step = |list: &str, id: &str| {
+        v[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("no {list} step for {id}: {v}"))
+            .clone()
+    };
+    assert_eq!(step("steps", "column:public.t.note")["phase"], "create");
+    assert_eq!(step("steps", "column:public.t.legacy")["hazards"][0]["kind"], "data_loss");
+    // Rolling back the dropped column brings the column back, not its values.
+    assert_eq!(step("rollback", "column:public.t.legacy")["restores_data"], false);
+    assert_eq!(step("rollback", "column:public.t.note")["restores_data"], true);
     assert_eq!(v["source_fingerprint"].as_str().unwrap().len(), 64);
     // Without --exit-code a non-empty plan is still a success.
     assert_eq!(

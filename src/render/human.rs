@@ -97,7 +97,16 @@ fn comment_of(s: &Schema, id: &ObjectId) -> Option<String> {
 /// A unified diff of two definitions, `-`/`+` lines colored when `color`.
 pub fn unified_diff(old: &str, new: &str, color: bool) -> String {
     let st = Style { color };
-    let diff = TextDiff::from_lines(old, new);
+    // Compare whole lines: a last line without a newline is the same line as with one.
+    let with_newline = |s: &str| {
+        if s.is_empty() || s.ends_with('\n') {
+            s.to_string()
+        } else {
+            format!("{s}\n")
+        }
+    };
+    let (old, new) = (with_newline(old), with_newline(new));
+    let diff = TextDiff::from_lines(&old, &new);
     let mut out = String::new();
     for change in diff.iter_all_changes() {
         let line = change.value().trim_end_matches('\n');

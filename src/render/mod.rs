@@ -13,6 +13,12 @@ use crate::plan::{Plan, Step};
 pub const PREAMBLE: &str = "SET check_function_bodies = false;\n\
 SELECT pg_catalog.set_config('search_path', '', false);\n";
 
+/// The session settings desired SQL is loaded with: unqualified names mean `public` (the
+/// default schema), and function bodies are checked when they run, not when created (their
+/// dependencies may come later in the ordered statements).
+pub const DESIRED_PREAMBLE: &str = "SET check_function_bodies = false;\n\
+SELECT pg_catalog.set_config('search_path', 'public', false);\n";
+
 /// Renders steps as a script for `psql -v ON_ERROR_STOP=1 -f`: consecutive transactional
 /// steps are wrapped in BEGIN/COMMIT, other steps run on their own, and each step is preceded
 /// by a comment naming the object and its hazards.

@@ -155,7 +155,7 @@ impl Shadow {
         filter: &Filter,
     ) -> Result<Inspection, ShadowError> {
         let client = db.connect().await?;
-        let mut script = String::from(crate::render::PREAMBLE);
+        let mut script = String::from(crate::render::DESIRED_PREAMBLE);
         for s in stmts {
             script.push_str(&s.text);
             script.push_str(";\n");
@@ -185,7 +185,7 @@ async fn locate_failure(
     stmts: &[Statement],
 ) -> Option<ShadowError> {
     let client = db.connect().await.ok()?;
-    client.batch_execute(crate::render::PREAMBLE).await.ok()?;
+    client.batch_execute(crate::render::DESIRED_PREAMBLE).await.ok()?;
     for s in stmts {
         if let Err(e) = client.batch_execute(&s.text).await {
             let f = &files[s.file];
