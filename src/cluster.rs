@@ -115,7 +115,7 @@ impl PgBinaries {
             .flatten()
             .filter_map(|e| PgBinaries::probe(&e.path().join("bin")))
             .collect();
-        debian.sort_by(|a, b| b.major.cmp(&a.major));
+        debian.sort_by_key(|b| std::cmp::Reverse(b.major));
         found.extend(debian);
         // The same installation is often reachable through a symlink on PATH too.
         let mut seen = Vec::new();

@@ -471,6 +471,30 @@ fn explain_connect_error(t: &Target, e: &tokio_postgres::Error) -> String {
     format!("cannot connect to {t}: {msg}{hint}")
 }
 
+/// The message of a driver error: for a server error its message, detail and hint;
+/// otherwise the driver's text with its causes.
+pub fn db_message(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut m = db.message().to_string();
+        if let Some(d) = db.detail() {
+            m.push_str("\nDETAIL: ");
+            m.push_str(d);
+        }
+        if let Some(h) = db.hint() {
+            m.push_str("\nHINT: ");
+            m.push_str(h);
+        }
+        return m;
+    }
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg = format!("{msg}: {s}");
+        src = s.source();
+    }
+    msg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,28 +537,4 @@ mod tests {
             .to_string();
         assert!(e.contains("invalid port"), "{e}");
     }
-}
-
-/// The message of a driver error: for a server error its message, detail and hint;
-/// otherwise the driver's text with its causes.
-pub fn db_message(e: &tokio_postgres::Error) -> String {
-    if let Some(db) = e.as_db_error() {
-        let mut m = db.message().to_string();
-        if let Some(d) = db.detail() {
-            m.push_str("\nDETAIL: ");
-            m.push_str(d);
-        }
-        if let Some(h) = db.hint() {
-            m.push_str("\nHINT: ");
-            m.push_str(h);
-        }
-        return m;
-    }
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg = format!("{msg}: {s}");
-        src = s.source();
-    }
-    msg
 }

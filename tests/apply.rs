@@ -204,18 +204,18 @@ fn applying_converges_for_representative_cases() {
         .collect();
     assert!(cases.len() >= 3, "representative cases missing: {cases:?}");
     let results = par_map(&cases, 2, |case| {
-        let a = load(case, &case.from_sql(), "ap_a").map_err(|e| format!("from.sql: {e}"))?;
-        let t = load(case, &case.to_sql(), "ap_t").map_err(|e| format!("to.sql: {e}"))?;
+        let a = load(case, &case.current_sql(), "ap_a").map_err(|e| format!("from.sql: {e}"))?;
+        let t = load(case, &case.desired_sql(), "ap_t").map_err(|e| format!("to.sql: {e}"))?;
         let desired = inspect(&t);
         // Alternate the two ways in: planning from desired SQL, and a saved plan.
         let saved = REPRESENTATIVE.iter().position(|n| *n == case.name).unwrap() % 2 == 1;
         let r = if saved {
             let dir = tempfile::tempdir().unwrap();
             let file = dir.path().join("plan.json");
-            save_plan(&a, s(&case.to_sql()), &file);
+            save_plan(&a, s(&case.desired_sql()), &file);
             apply_plan(&a, &file, &["--allow-destructive"])
         } else {
-            apply_desired(&a, s(&case.to_sql()), &["--allow-destructive"])
+            apply_desired(&a, s(&case.desired_sql()), &["--allow-destructive"])
         };
         if r.code != 0 {
             return Err(format!("apply failed: {r:?}"));

@@ -30,12 +30,12 @@ fn apply(db: &TestDb, steps: &[pgdiff::plan::Step], what: &str) -> Result<(), St
 }
 
 fn converge(case: &Case) -> Outcome {
-    let from_file = case.from_sql();
+    let from_file = case.current_sql();
     let a = match load(case, &from_file, "cv_a") {
         Ok(db) => db,
         Err(e) => return Outcome::DoesNotLoad(format!("from.sql: {e}")),
     };
-    let t = match load(case, &case.to_sql(), "cv_t") {
+    let t = match load(case, &case.desired_sql(), "cv_t") {
         Ok(db) => db,
         Err(e) => return Outcome::DoesNotLoad(format!("to.sql: {e}")),
     };

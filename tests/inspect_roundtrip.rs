@@ -17,7 +17,7 @@ enum Outcome {
 }
 
 fn roundtrip(case: &Case) -> Outcome {
-    let a = match load(case, &case.to_sql(), "rt_a") {
+    let a = match load(case, &case.desired_sql(), "rt_a") {
         Ok(db) => db,
         Err(e) => return Outcome::DoesNotLoad(e),
     };

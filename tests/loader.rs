@@ -277,12 +277,12 @@ fn corpus_to_sql_loads_like_psql() {
         .collect();
     let outcomes = par_map(&cases, 3, |case| -> Option<Result<(), String>> {
         // Cases whose to.sql does not load with psql are out of scope.
-        let db = load(case, &case.to_sql(), "ld").ok()?;
+        let db = load(case, &case.desired_sql(), "ld").ok()?;
         let expected = inspect(&db).without_depends();
         if let Some(pre) = case.prerequisite_sql() {
             let _ = server().psql_in("postgres", &pre);
         }
-        Some(match load_dir(&case.to_sql()) {
+        Some(match load_dir(&case.desired_sql()) {
             Ok(model) if model == expected => Ok(()),
             Ok(model) => {
                 let first = pgdiff::verify::first_difference(&model, &expected);

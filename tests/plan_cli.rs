@@ -93,7 +93,8 @@ fn annotated_renames_keep_the_data() {
 #[test]
 fn exit_codes_and_formats() {
     let db = server().create_db("exitcodes");
-    db.psql("CREATE TABLE public.t (id int, legacy text);").unwrap();
+    db.psql("CREATE TABLE public.t (id int, legacy text);")
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
@@ -119,10 +120,19 @@ fn exit_codes_and_formats() {
             .clone()
     };
     assert_eq!(step("steps", "column:public.t.note")["phase"], "create");
-    assert_eq!(step("steps", "column:public.t.legacy")["hazards"][0]["kind"], "data_loss");
+    assert_eq!(
+        step("steps", "column:public.t.legacy")["hazards"][0]["kind"],
+        "data_loss"
+    );
     // Rolling back the dropped column brings the column back, not its values.
-    assert_eq!(step("rollback", "column:public.t.legacy")["restores_data"], false);
-    assert_eq!(step("rollback", "column:public.t.note")["restores_data"], true);
+    assert_eq!(
+        step("rollback", "column:public.t.legacy")["restores_data"],
+        false
+    );
+    assert_eq!(
+        step("rollback", "column:public.t.note")["restores_data"],
+        true
+    );
     assert_eq!(v["source_fingerprint"].as_str().unwrap().len(), 64);
     // Without --exit-code a non-empty plan is still a success.
     assert_eq!(

@@ -168,21 +168,6 @@ pub fn grant_changes(id: &ObjectId, from: &[Grant], to: &[Grant]) -> Vec<String>
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_every_identifier() {
-        assert_eq!(ident("select"), "\"select\"");
-        assert_eq!(ident("Mixed Case"), "\"Mixed Case\"");
-        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
-        assert_eq!(ident("ünï"), "\"ünï\"");
-        assert_eq!(literal("it's"), "'it''s'");
-        assert_eq!(qual(&QualName::new("My", "t.x")), "\"My\".\"t.x\"");
-    }
-}
-
 /// `ALTER ... RENAME` turning object `old` into `new` (same kind).
 pub fn rename(old: &ObjectId, new: &ObjectId) -> String {
     let oq = old.qual_name();
@@ -197,5 +182,20 @@ pub fn rename(old: &ObjectId, new: &ObjectId) -> String {
             format!("ALTER TYPE {} RENAME TO {};", qual(&oq), ident(&new.name))
         }
         _ => format!("ALTER {} RENAME TO {};", object_ref(old), ident(&new.name)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_every_identifier() {
+        assert_eq!(ident("select"), "\"select\"");
+        assert_eq!(ident("Mixed Case"), "\"Mixed Case\"");
+        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(ident("ünï"), "\"ünï\"");
+        assert_eq!(literal("it's"), "'it''s'");
+        assert_eq!(qual(&QualName::new("My", "t.x")), "\"My\".\"t.x\"");
     }
 }

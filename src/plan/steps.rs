@@ -479,7 +479,9 @@ fn comment_sql(id: &ObjectId, c: &Option<String>) -> Option<String> {
 /// The comment on the index backing a key constraint.
 fn index_comment_sql(table: &QualName, name: &str, c: &Constraint) -> Option<String> {
     let index = ObjectId::of(ObjectKind::Index, &QualName::new(&table.schema, name));
-    c.index_comment.as_ref().map(|x| ddl::comment_on(&index, Some(x)))
+    c.index_comment
+        .as_ref()
+        .map(|x| ddl::comment_on(&index, Some(x)))
 }
 
 fn grant_sql(id: &ObjectId, grants: &[Grant], opts: &PlanOptions) -> Vec<String> {
@@ -1004,8 +1006,7 @@ fn alter_steps(
                         if c.type_ref.as_ref() != Some(&q) || !c.is_local {
                             continue;
                         }
-                        let Some(fc) = from.tables.get(tq).and_then(|ft| ft.column(&c.name))
-                        else {
+                        let Some(fc) = from.tables.get(tq).and_then(|ft| ft.column(&c.name)) else {
                             continue;
                         };
                         if fc.default.is_some() {
@@ -1045,7 +1046,10 @@ fn alter_steps(
                 let b = &to.composites[&q].attributes;
                 let t = ddl::qual(&q);
                 for x in a.iter().filter(|x| !b.iter().any(|y| y.name == x.name)) {
-                    sql.push(format!("ALTER TYPE {t} DROP ATTRIBUTE {};", ddl::ident(&x.name)));
+                    sql.push(format!(
+                        "ALTER TYPE {t} DROP ATTRIBUTE {};",
+                        ddl::ident(&x.name)
+                    ));
                 }
                 for y in b {
                     let coll = y

@@ -38,7 +38,7 @@ pub enum Shadow {
     Embedded(TempCluster),
     /// A server named by the user; `Target` points at a database to connect to for
     /// CREATE/DROP DATABASE.
-    Server(Target),
+    Server(Box<Target>),
 }
 
 static TEMP_DATABASES: Mutex<Vec<(Target, String)>> = Mutex::new(Vec::new());
@@ -76,13 +76,13 @@ impl Shadow {
 
     /// Uses the server at `url` for shadow databases.
     pub fn server(url: &str) -> Result<Shadow, ShadowError> {
-        Ok(Shadow::Server(Target::parse(url)?))
+        Ok(Shadow::Server(Box::new(Target::parse(url)?)))
     }
 
     fn admin_target(&self) -> Result<Target, ShadowError> {
         match self {
             Shadow::Embedded(c) => Ok(Target::parse(&c.conninfo("postgres"))?),
-            Shadow::Server(t) => Ok(t.clone()),
+            Shadow::Server(t) => Ok((**t).clone()),
         }
     }
 
@@ -185,7 +185,10 @@ async fn locate_failure(
     stmts: &[Statement],
 ) -> Option<ShadowError> {
     let client = db.connect().await.ok()?;
-    client.batch_execute(crate::render::DESIRED_PREAMBLE).await.ok()?;
+    client
+        .batch_execute(crate::render::DESIRED_PREAMBLE)
+        .await
+        .ok()?;
     for s in stmts {
         if let Err(e) = client.batch_execute(&s.text).await {
             let f = &files[s.file];

@@ -247,7 +247,7 @@ pub fn parse_sources(files: &[SourceFile]) -> Result<Vec<Statement>, SqlErrors> 
                     format!(
                         "psql meta-command {} is not SQL: the desired schema is plain SQL \
                          executed by pgdiff, not a psql script",
-                        line.trim().split_whitespace().next().unwrap_or("\\")
+                        line.split_whitespace().next().unwrap_or("\\")
                     ),
                 ));
                 meta = true;
@@ -432,30 +432,29 @@ fn rel_key(schema: &str, name: &str) -> String {
 fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement {
     use NodeEnum as N;
     let mut creates = Vec::new();
-    let summary;
-    match &node {
+    let summary = match &node {
         N::CreateSchemaStmt(s) => {
             creates.push(format!("schema:{}", s.schemaname));
-            summary = format!("CREATE SCHEMA {}", s.schemaname);
+            format!("CREATE SCHEMA {}", s.schemaname)
         }
         N::CreateExtensionStmt(s) => {
             creates.push(format!("ext:{}", s.extname));
-            summary = format!("CREATE EXTENSION {}", s.extname);
+            format!("CREATE EXTENSION {}", s.extname)
         }
         N::CreateEnumStmt(s) => {
             let (sc, n) = qualified(&strings(&s.type_name)).unwrap_or_default();
             creates.push(format!("type:{sc}.{n}"));
-            summary = format!("CREATE TYPE {sc}.{n} AS ENUM");
+            format!("CREATE TYPE {sc}.{n} AS ENUM")
         }
         N::CreateRangeStmt(s) => {
             let (sc, n) = qualified(&strings(&s.type_name)).unwrap_or_default();
             creates.push(format!("type:{sc}.{n}"));
-            summary = format!("CREATE TYPE {sc}.{n} AS RANGE");
+            format!("CREATE TYPE {sc}.{n} AS RANGE")
         }
         N::CreateDomainStmt(s) => {
             let (sc, n) = qualified(&strings(&s.domainname)).unwrap_or_default();
             creates.push(format!("type:{sc}.{n}"));
-            summary = format!("CREATE DOMAIN {sc}.{n}");
+            format!("CREATE DOMAIN {sc}.{n}")
         }
         N::CompositeTypeStmt(s) => {
             let r = s.typevar.as_ref();
@@ -468,7 +467,7 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
                 sc
             };
             creates.push(format!("type:{sc}.{n}"));
-            summary = format!("CREATE TYPE {sc}.{n} AS (...)");
+            format!("CREATE TYPE {sc}.{n} AS (...)")
         }
         N::CreateStmt(s) => {
             let r = s.relation.as_ref();
@@ -480,10 +479,10 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
                 "type:{}.{n}",
                 if sc.is_empty() { "public" } else { &sc }
             ));
-            summary = format!(
+            format!(
                 "CREATE TABLE {}",
                 rel_key(&sc, &n).trim_start_matches("rel:")
-            );
+            )
         }
         N::CreateSeqStmt(s) => {
             let r = s.sequence.as_ref();
@@ -491,10 +490,10 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
                 .map(|r| (r.schemaname.clone(), r.relname.clone()))
                 .unwrap_or_default();
             creates.push(rel_key(&sc, &n));
-            summary = format!(
+            format!(
                 "CREATE SEQUENCE {}",
                 rel_key(&sc, &n).trim_start_matches("rel:")
-            );
+            )
         }
         N::ViewStmt(s) => {
             let r = s.view.as_ref();
@@ -502,10 +501,10 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
                 .map(|r| (r.schemaname.clone(), r.relname.clone()))
                 .unwrap_or_default();
             creates.push(rel_key(&sc, &n));
-            summary = format!(
+            format!(
                 "CREATE VIEW {}",
                 rel_key(&sc, &n).trim_start_matches("rel:")
-            );
+            )
         }
         N::CreateTableAsStmt(s) => {
             let r = s.into.as_ref().and_then(|i| i.rel.as_ref());
@@ -513,10 +512,10 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
                 .map(|r| (r.schemaname.clone(), r.relname.clone()))
                 .unwrap_or_default();
             creates.push(rel_key(&sc, &n));
-            summary = format!(
+            format!(
                 "CREATE MATERIALIZED VIEW {}",
                 rel_key(&sc, &n).trim_start_matches("rel:")
-            );
+            )
         }
         N::IndexStmt(s) => {
             let sc = s
@@ -527,38 +526,38 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
             if !s.idxname.is_empty() {
                 creates.push(rel_key(&sc, &s.idxname));
             }
-            summary = format!("CREATE INDEX {}", s.idxname);
+            format!("CREATE INDEX {}", s.idxname)
         }
         N::CreateFunctionStmt(s) => {
             let (sc, n) = qualified(&strings(&s.funcname)).unwrap_or_default();
             creates.push(format!("func:{sc}.{n}"));
-            summary = format!(
+            format!(
                 "CREATE {} {sc}.{n}",
                 if s.is_procedure {
                     "PROCEDURE"
                 } else {
                     "FUNCTION"
                 }
-            );
+            )
         }
-        N::CreateTrigStmt(s) => summary = format!("CREATE TRIGGER {}", s.trigname),
-        N::CreatePolicyStmt(s) => summary = format!("CREATE POLICY {}", s.policy_name),
-        N::CommentStmt(_) => summary = "COMMENT".into(),
-        N::GrantStmt(_) => summary = "GRANT".into(),
+        N::CreateTrigStmt(s) => format!("CREATE TRIGGER {}", s.trigname),
+        N::CreatePolicyStmt(s) => format!("CREATE POLICY {}", s.policy_name),
+        N::CommentStmt(_) => "COMMENT".into(),
+        N::GrantStmt(_) => "GRANT".into(),
         N::AlterTableStmt(s) => {
             let r = s.relation.as_ref();
-            summary = format!(
+            format!(
                 "ALTER TABLE {}",
                 r.map(|r| rel_key(&r.schemaname, &r.relname))
                     .unwrap_or_default()
                     .trim_start_matches("rel:")
-            );
+            )
         }
         other => {
             let name = format!("{other:?}");
-            summary = name.split('(').next().unwrap_or("statement").to_string();
+            name.split('(').next().unwrap_or("statement").to_string()
         }
-    }
+    };
     let mut references = BTreeSet::new();
     if let Ok(v) = serde_json::to_value(&node) {
         walk_refs(&v, &mut references);

@@ -18,10 +18,10 @@ pub struct Case {
 }
 
 impl Case {
-    pub fn from_sql(&self) -> PathBuf {
+    pub fn current_sql(&self) -> PathBuf {
         self.dir.join("from.sql")
     }
-    pub fn to_sql(&self) -> PathBuf {
+    pub fn desired_sql(&self) -> PathBuf {
         self.dir.join("to.sql")
     }
     /// Roles the case expects (corpus meta.json), created before loading.
