@@ -287,6 +287,18 @@ pub fn parse_sources(files: &[SourceFile]) -> Result<Vec<Statement>, SqlErrors> 
                         match classify(&node) {
                             Ok(()) => {
                                 let mut st = describe(fi, offset, text, node);
+                                // The shadow builds in one transaction: an index is the same
+                                // index whether built concurrently or not.
+                                if let NodeEnum::IndexStmt(ix) = &mut st.node
+                                    && ix.concurrent
+                                {
+                                    ix.concurrent = false;
+                                    if let Ok(t) =
+                                        st.node.deparse(pg_query::DeparseOptions::default())
+                                    {
+                                        st.text = t;
+                                    }
+                                }
                                 st.renames = annotated_renames(&piece[..lead], text, &st.node);
                                 out.push(st)
                             }
@@ -358,7 +370,17 @@ fn classify(node: &NodeEnum) -> Result<(), String> {
             }
         }
         N::VariableSetStmt(s) => {
-            if s.name == "search_path" {
+            // `SET search_path = public` says what pgdiff assumes anyway.
+            let only_public = s.args.len() == 1
+                && serde_json::to_value(&s.args[0])
+                    .ok()
+                    .and_then(|v| {
+                        v.pointer("/node/AConst/val/Sval/sval")
+                            .and_then(|x| x.as_str())
+                            .map(str::to_string)
+                    })
+                    .is_some_and(|v| v == "public");
+            if s.name == "search_path" && !only_public {
                 Err(
                     "SET search_path is not honoured: unqualified names always mean the \
                      default schema (public); schema-qualify names instead"
@@ -420,6 +442,16 @@ fn strings(nodes: &[pg_query::protobuf::Node]) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// The key of an object that lives in a table (trigger, policy, constraint).
+fn sub_key(kind: &str, table: &pg_query::protobuf::RangeVar, name: &str) -> String {
+    let schema = if table.schemaname.is_empty() {
+        "public"
+    } else {
+        &table.schemaname
+    };
+    format!("{kind}:{schema}.{}.{name}", table.relname)
 }
 
 fn rel_key(schema: &str, name: &str) -> String {
@@ -540,12 +572,32 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
                 }
             )
         }
-        N::CreateTrigStmt(s) => format!("CREATE TRIGGER {}", s.trigname),
-        N::CreatePolicyStmt(s) => format!("CREATE POLICY {}", s.policy_name),
+        N::CreateTrigStmt(s) => {
+            if let Some(r) = &s.relation {
+                creates.push(sub_key("trigger", r, &s.trigname));
+            }
+            format!("CREATE TRIGGER {}", s.trigname)
+        }
+        N::CreatePolicyStmt(s) => {
+            if let Some(r) = &s.table {
+                creates.push(sub_key("policy", r, &s.policy_name));
+            }
+            format!("CREATE POLICY {}", s.policy_name)
+        }
         N::CommentStmt(_) => "COMMENT".into(),
         N::GrantStmt(_) => "GRANT".into(),
         N::AlterTableStmt(s) => {
             let r = s.relation.as_ref();
+            // Constraints added here can be commented on or validated later.
+            for c in &s.cmds {
+                if let Some(N::AlterTableCmd(cmd)) = &c.node
+                    && let Some(N::Constraint(k)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
+                    && !k.conname.is_empty()
+                    && let Some(r) = r
+                {
+                    creates.push(sub_key("constraint", r, &k.conname));
+                }
+            }
             format!(
                 "ALTER TABLE {}",
                 r.map(|r| rel_key(&r.schemaname, &r.relname))
@@ -566,6 +618,15 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
     // cover that. A statement does not depend on what it creates itself.
     for c in &creates {
         references.remove(c);
+    }
+    // Whatever a statement creates lives in a schema that must exist first.
+    for c in &creates {
+        if let Some((kind, rest)) = c.split_once(':')
+            && !matches!(kind, "schema" | "ext")
+            && let Some((sc, _)) = rest.split_once('.')
+        {
+            references.insert(format!("schema:{sc}"));
+        }
     }
     Statement {
         file,
@@ -728,23 +789,30 @@ fn json_strings(v: &serde_json::Value) -> Vec<String> {
 fn walk_refs(v: &serde_json::Value, out: &mut BTreeSet<String>) {
     match v {
         serde_json::Value::Object(map) => {
+            // Messages embedded as plain fields carry no type name: recognise them by shape.
+            if map.contains_key("relname") && map.contains_key("schemaname") {
+                let sc = map["schemaname"].as_str().unwrap_or("");
+                let n = map["relname"].as_str().unwrap_or("");
+                out.insert(rel_key(sc, n));
+                out.insert(format!(
+                    "schema:{}",
+                    if sc.is_empty() { "public" } else { sc }
+                ));
+            }
+            if map.contains_key("names") && map.contains_key("typemod") {
+                if let Some((sc, n)) = qualified(&json_strings(&map["names"])) {
+                    out.insert(format!("type:{sc}.{n}"));
+                    out.insert(format!("schema:{sc}"));
+                }
+            }
+            if map.contains_key("objname") && map.contains_key("objargs") {
+                if let Some((sc, n)) = qualified(&json_strings(&map["objname"])) {
+                    out.insert(format!("func:{sc}.{n}"));
+                    out.insert(format!("schema:{sc}"));
+                }
+            }
             for (k, val) in map {
                 match k.as_str() {
-                    "RangeVar" => {
-                        let sc = val.get("schemaname").and_then(|s| s.as_str()).unwrap_or("");
-                        let n = val.get("relname").and_then(|s| s.as_str()).unwrap_or("");
-                        out.insert(rel_key(sc, n));
-                        out.insert(format!(
-                            "schema:{}",
-                            if sc.is_empty() { "public" } else { sc }
-                        ));
-                    }
-                    "TypeName" => {
-                        if let Some((sc, n)) = qualified(&json_strings(&val["names"])) {
-                            out.insert(format!("type:{sc}.{n}"));
-                            out.insert(format!("schema:{sc}"));
-                        }
-                    }
                     "FuncCall" => {
                         let names = json_strings(&val["funcname"]);
                         if let Some((sc, n)) = qualified(&names) {
@@ -760,9 +828,80 @@ fn walk_refs(v: &serde_json::Value, out: &mut BTreeSet<String>) {
                             out.insert(format!("func:{sc}.{n}"));
                         }
                     }
-                    "Constraint" => {
-                        // FOREIGN KEY ... REFERENCES t: the referenced table (a RangeVar in
-                        // `pktable`, found by the walk below).
+                    "AlterTableStmt" => {
+                        // ENABLE/DISABLE TRIGGER x, VALIDATE CONSTRAINT x, ...: whatever of
+                        // the table the command names.
+                        let sc = val
+                            .pointer("/relation/schemaname")
+                            .and_then(|x| x.as_str())
+                            .unwrap_or("");
+                        let sc = if sc.is_empty() { "public" } else { sc };
+                        let t = val
+                            .pointer("/relation/relname")
+                            .and_then(|x| x.as_str())
+                            .unwrap_or("");
+                        for c in val["cmds"].as_array().into_iter().flatten() {
+                            if let Some(name) = c
+                                .pointer("/node/AlterTableCmd/name")
+                                .and_then(|x| x.as_str())
+                                && !name.is_empty()
+                            {
+                                for k in ["trigger", "policy", "constraint"] {
+                                    out.insert(format!("{k}:{sc}.{t}.{name}"));
+                                }
+                            }
+                        }
+                    }
+                    "AlterEnumStmt" | "AlterDomainStmt" => {
+                        if let Some((sc, n)) = qualified(&json_strings(&val["type_name"])) {
+                            out.insert(format!("type:{sc}.{n}"));
+                        }
+                    }
+                    "CreateExtensionStmt" => {
+                        // WITH SCHEMA s: the schema comes first.
+                        for o in val["options"].as_array().into_iter().flatten() {
+                            if o.pointer("/node/DefElem/defname").and_then(|d| d.as_str())
+                                == Some("schema")
+                                && let Some(s) = o
+                                    .pointer("/node/DefElem/arg/node/String/sval")
+                                    .and_then(|x| x.as_str())
+                            {
+                                out.insert(format!("schema:{s}"));
+                            }
+                        }
+                    }
+                    "CommentStmt" | "GrantStmt" | "AlterOwnerStmt" => {
+                        // The commented or granted object, named by a list of strings: every
+                        // reading of the list is a reference (these statements are leaves,
+                        // so extra edges cannot form cycles).
+                        let mut names = Vec::new();
+                        collect_svals(val, &mut names);
+                        for w in 1..=names.len().min(3) {
+                            for win in names.windows(w) {
+                                let v: Vec<String> = win.to_vec();
+                                if let Some((sc, n)) = qualified(&v) {
+                                    for k in ["rel", "type", "func"] {
+                                        out.insert(format!("{k}:{sc}.{n}"));
+                                    }
+                                    out.insert(format!("schema:{sc}"));
+                                }
+                                // TRIGGER / POLICY / CONSTRAINT x ON [schema.]table.
+                                let sub = match v.as_slice() {
+                                    [t, x] => Some(("public", t, x)),
+                                    [sc, t, x] => Some((sc.as_str(), t, x)),
+                                    _ => None,
+                                };
+                                if let Some((sc, t, x)) = sub {
+                                    for k in ["trigger", "policy", "constraint"] {
+                                        out.insert(format!("{k}:{sc}.{t}.{x}"));
+                                    }
+                                }
+                                if w == 1 {
+                                    out.insert(format!("schema:{}", v[0]));
+                                    out.insert(format!("ext:{}", v[0]));
+                                }
+                            }
+                        }
                     }
                     _ => {}
                 }
@@ -899,10 +1038,12 @@ fn try_order(stmts: &[Statement]) -> Result<Vec<usize>, Vec<usize>> {
             }
         }
         // Extensions may provide types and functions pg_query cannot attribute: they come
-        // before everything else.
+        // before everything else, except what they need themselves (their schema).
         if !is_ext {
             for &j in &extensions {
-                edges.insert((j, i));
+                if !s.creates.iter().any(|c| stmts[j].references.contains(c)) {
+                    edges.insert((j, i));
+                }
             }
         }
     }
@@ -992,6 +1133,7 @@ fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
     for fk in fks {
         let cmd = AlterTableCmd {
             subtype: AlterTableType::AtAddConstraint as i32,
+            behavior: pg_query::protobuf::DropBehavior::DropRestrict as i32,
             def: Some(Box::new(Node {
                 node: Some(NodeEnum::Constraint(Box::new(fk))),
             })),
@@ -1085,5 +1227,21 @@ mod tests {
             summaries.iter().any(|s| s.contains("foreign key moved")),
             "{summaries:?}"
         );
+    }
+
+    #[test]
+    fn extension_comes_after_its_schema() {
+        let f = file(
+            "CREATE SCHEMA ext;
+             CREATE EXTENSION pg_trgm WITH SCHEMA ext;
+             CREATE TABLE t (id int);
+",
+        );
+        let stmts = parse_sources(&f).unwrap();
+        let ordered = order_statements(&f, stmts).unwrap();
+        let summaries: Vec<&str> = ordered.iter().map(|s| s.summary.as_str()).collect();
+        let pos = |p: &str| summaries.iter().position(|s| s.starts_with(p)).unwrap();
+        assert!(pos("CREATE SCHEMA ext") < pos("CREATE EXTENSION pg_trgm"));
+        assert!(pos("CREATE EXTENSION pg_trgm") < pos("CREATE TABLE"));
     }
 }
