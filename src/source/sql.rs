@@ -799,17 +799,19 @@ fn walk_refs(v: &serde_json::Value, out: &mut BTreeSet<String>) {
                     if sc.is_empty() { "public" } else { sc }
                 ));
             }
-            if map.contains_key("names") && map.contains_key("typemod") {
-                if let Some((sc, n)) = qualified(&json_strings(&map["names"])) {
-                    out.insert(format!("type:{sc}.{n}"));
-                    out.insert(format!("schema:{sc}"));
-                }
+            if map.contains_key("names")
+                && map.contains_key("typemod")
+                && let Some((sc, n)) = qualified(&json_strings(&map["names"]))
+            {
+                out.insert(format!("type:{sc}.{n}"));
+                out.insert(format!("schema:{sc}"));
             }
-            if map.contains_key("objname") && map.contains_key("objargs") {
-                if let Some((sc, n)) = qualified(&json_strings(&map["objname"])) {
-                    out.insert(format!("func:{sc}.{n}"));
-                    out.insert(format!("schema:{sc}"));
-                }
+            if map.contains_key("objname")
+                && map.contains_key("objargs")
+                && let Some((sc, n)) = qualified(&json_strings(&map["objname"]))
+            {
+                out.insert(format!("func:{sc}.{n}"));
+                out.insert(format!("schema:{sc}"));
             }
             for (k, val) in map {
                 match k.as_str() {
