@@ -151,7 +151,13 @@ pub(super) fn expand_dependents(from: &Schema, to: &Schema, changes: &[Change]) 
     let mut queue: VecDeque<ObjectId> = VecDeque::new();
     for c in changes {
         match &c.action {
-            Action::Recreate { .. } | Action::Drop => queue.push_back(c.id.clone()),
+            Action::Recreate { .. } | Action::Drop => {
+                queue.push_back(c.id.clone());
+                // Views on a table may read a dropped column: they are recreated around it.
+                if c.id.kind == ObjectKind::Column && matches!(c.action, Action::Drop) {
+                    queue.push_back(ObjectId::of(ObjectKind::Table, &c.id.qual_name()));
+                }
+            }
             Action::Alter { alterations } => {
                 for a in alterations {
                     match a {
@@ -191,6 +197,14 @@ pub(super) fn expand_dependents(from: &Schema, to: &Schema, changes: &[Change]) 
             let d = (*d).clone();
             // Only objects that exist on both sides and are otherwise kept need recreating.
             if !exists(to, &d) || !exists(from, &d) {
+                continue;
+            }
+            // A table whose columns change type or enum keeps its keys, indexes and triggers
+            // (Postgres carries them over); only what reads the table through a query, views,
+            // must be dropped and recreated around the change.
+            let through_columns = id.kind == ObjectKind::Table && !recreating_table;
+            if through_columns && !matches!(d.kind, ObjectKind::View | ObjectKind::MaterializedView)
+            {
                 continue;
             }
             let recreatable = match d.kind {
@@ -857,13 +871,16 @@ fn alter_steps(
                 if let Some(d) = &b.default {
                     sql.push(ddl::alter_column(&q, &id.name, &format!("SET DEFAULT {d}")));
                 }
-                hazards.push(hazard(
-                    HazardKind::TableRewrite,
-                    format!(
-                        "changing {} from {t0} to {t1} may rewrite the table",
-                        id.name
-                    ),
-                ));
+                // Widening a varchar (or to text) is binary-compatible: no rewrite.
+                if !(widening(t0, t1) && t0.starts_with("character varying")) {
+                    hazards.push(hazard(
+                        HazardKind::TableRewrite,
+                        format!(
+                            "changing {} from {t0} to {t1} may rewrite the table",
+                            id.name
+                        ),
+                    ));
+                }
                 hazards.push(hazard(
                     HazardKind::AccessExclusiveLock,
                     "holds ACCESS EXCLUSIVE on the table while it changes",
