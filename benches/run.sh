@@ -94,8 +94,10 @@ as_server "$pgbin/pg_ctl" -D "$data" -w -t 60 -l "$work/server.log" start -o \
     >/dev/null || { cat "$work/server.log" >&2; die "pg_ctl start failed"; }
 
 conninfo() { echo "host=$work port=$port user=postgres dbname=$1"; }
-# SQLAlchemy / sqlx style URLs for the peers (unix socket in the host parameter).
-url() { echo "postgresql://postgres@/$1?host=$work&port=$port"; }
+# URLs for the peers, the unix socket in the host parameter: SQLAlchemy (migra), sqlx (pgmold).
+migra_url() { echo "postgresql+psycopg2://postgres@/$1?host=$work&port=$port"; }
+pgmold_url() { echo "db:postgres://postgres@localhost:$port/$1?host=$work"; }
+# (pgmold compares SQL files with a database only: `pgmold diff` takes no database source.)
 sql() { "$psql" -X -q -v ON_ERROR_STOP=1 -d "$(conninfo "$1")" "${@:2}"; }
 
 now_ns() { date +%s%N; }
@@ -165,9 +167,9 @@ bench_scale() {
         --shadow "$(conninfo postgres)" --format json)
     local -a cmd_plan_sql=("$pgdiff" plan --database "$(conninfo "$base")"
         --desired "$dir_changed" --no-verify --format sql)
-    local -a cmd_migra=("$migra" --unsafe "$(url "$base")" "$(url "$changed")")
-    local -a cmd_pgmold=("$pgmold" plan --schema "sql:$dir_changed"
-        --database "db:$(url "$base")")
+    local -a cmd_migra=("$migra" --unsafe "$(migra_url "$base")" "$(migra_url "$changed")")
+    local -a cmd_pgmold_sql=("$pgmold" plan --schema "sql:$dir_changed"
+        --database "$(pgmold_url "$base")" --target-schemas crm)
 
     # run_one RESULTS NAME: one measurement of NAME (peers accept their "changes found" codes).
     run_one() {
@@ -179,7 +181,7 @@ bench_scale() {
             inspect_desired_server) measure "$1" "$2" 0 "${cmd_inspect_desired_server[@]}" ;;
             plan_sql) measure "$1" "$2" 0 "${cmd_plan_sql[@]}" ;;
             migra) measure "$1" "$2" "0 2" "${cmd_migra[@]}" ;;
-            pgmold) measure "$1" "$2" "0 1 2" "${cmd_pgmold[@]}" ;;
+            pgmold_sql) measure "$1" "$2" 0 "${cmd_pgmold_sql[@]}" ;;
             *) die "unknown measurement $2" ;;
         esac
     }
@@ -195,7 +197,7 @@ bench_scale() {
         fi
     fi
     if [[ -n $pgmold ]]; then
-        if run_one "$work/warmup.txt" pgmold; then names+=(pgmold); else
+        if run_one "$work/warmup.txt" pgmold_sql; then names+=(pgmold_sql); else
             echo "run.sh: pgmold failed; left out" >&2
         fi
     fi
@@ -238,9 +240,9 @@ bench_scale() {
         row "migra, database → database" migra
         peers+="migra ÷ pgdiff plan database → database: $(ratio "$(median "$results" migra)" "$plan_db"). "
     fi
-    if [[ " ${names[*]} " == *" pgmold "* ]]; then
-        row "pgmold plan, SQL → database (parses SQL, no shadow)" pgmold
-        peers+="pgmold ÷ pgdiff plan desired SQL → database: $(ratio "$(median "$results" pgmold)" "$plan_sql"). "
+    if [[ " ${names[*]} " == *" pgmold_sql "* ]]; then
+        row "pgmold plan, SQL → database (parses the SQL itself, no shadow)" pgmold_sql
+        peers+="pgmold plan ÷ pgdiff plan desired SQL → database: $(ratio "$(median "$results" pgmold_sql)" "$plan_sql"). "
     fi
     echo
     echo "Shadow database, apart: $(awk -v a="$ins_d" -v b="$insp" 'BEGIN {printf "%.2f", a - b}') s" \

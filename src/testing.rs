@@ -82,6 +82,17 @@ impl TestServer {
         )
     }
 
+    /// The server log so far (e.g. to count the statements a test sent, with
+    /// `log_statement = 'all'`). Lines start with the default prefix `%m [%p] `.
+    pub fn log(&self) -> String {
+        CLUSTER
+            .lock()
+            .expect("cluster lock")
+            .as_ref()
+            .map(TempCluster::log)
+            .unwrap_or_default()
+    }
+
     /// Creates a new, empty database with a unique name derived from `label`.
     pub fn create_db(&'static self, label: &str) -> TestDb {
         let clean: String = label

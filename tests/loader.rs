@@ -4,9 +4,7 @@
 mod common;
 
 use common::*;
-use pgdiff::catalog::Filter;
 use pgdiff::model::Schema;
-use pgdiff::source::{self, Shadow};
 use pgdiff::testing::server;
 use std::path::Path;
 use std::sync::Mutex;
@@ -14,19 +12,8 @@ use std::sync::Mutex;
 /// Tests here count the shadow databases on the shared server: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-fn shadow() -> Shadow {
-    Shadow::server(&server().conninfo("postgres")).unwrap()
-}
-
 fn load_dir(dir: &Path) -> Result<Schema, String> {
-    let (files, stmts) = source::prepare(dir).map_err(|e| e.to_string())?;
-    rt().block_on(async {
-        shadow()
-            .load(&files, &stmts, &Filter::default())
-            .await
-            .map(|i| i.schema.without_depends())
-            .map_err(|e| e.to_string())
-    })
+    checks::load_desired(dir)
 }
 
 fn shadow_databases() -> Vec<String> {
@@ -252,85 +239,5 @@ fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
             .lines()
             .any(|l| l.contains(&tmp_str)),
         "a server of the killed run still runs"
-    );
-}
-
-#[test]
-fn corpus_to_sql_loads_like_psql() {
-    let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let cases = corpus_cases();
-    assert!(
-        !cases.is_empty(),
-        "the third-party corpus (../shared/corpus) is missing"
-    );
-    let known: std::collections::BTreeMap<String, String> = include_str!("known-failures.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once(char::is_whitespace))
-        .filter(|(k, _)| k.starts_with("loader:"))
-        .map(|(k, v)| {
-            (
-                k.trim_start_matches("loader:").to_string(),
-                v.trim().to_string(),
-            )
-        })
-        .collect();
-    let outcomes = par_map(&cases, 3, |case| -> Option<Result<(), String>> {
-        // Cases whose to.sql does not load with psql are out of scope.
-        let db = load(case, &case.desired_sql(), "ld").ok()?;
-        let expected = inspect(&db).without_depends();
-        if let Some(pre) = case.prerequisite_sql() {
-            let _ = server().psql_in("postgres", &pre);
-        }
-        Some(match load_dir(&case.desired_sql()) {
-            Ok(model) if model == expected => Ok(()),
-            Ok(model) => {
-                let first = pgdiff::verify::first_difference(&model, &expected);
-                Err(format!(
-                    "loads to a different model; first difference: {first:?}"
-                ))
-            }
-            Err(e) => Err(e),
-        })
-    });
-    let mut pass = 0;
-    let mut loading = 0;
-    let mut unexpected = Vec::new();
-    let mut failed = Vec::new();
-    for (c, o) in cases.iter().zip(outcomes) {
-        let Some(o) = o else { continue };
-        loading += 1;
-        match o {
-            Ok(()) => pass += 1,
-            Err(e) => {
-                failed.push(c.name.clone());
-                if !known.contains_key(&c.name) {
-                    unexpected.push((c.name.clone(), e));
-                }
-            }
-        }
-    }
-    eprintln!(
-        "corpus loader: {loading} cases load with psql, {pass} load identically through pgdiff"
-    );
-    for (n, e) in &unexpected {
-        eprintln!(
-            "FAIL {n}: {}",
-            e.lines().take(12).collect::<Vec<_>>().join("\n")
-        );
-    }
-    let fixed: Vec<_> = known.keys().filter(|k| !failed.contains(k)).collect();
-    assert!(
-        unexpected.is_empty(),
-        "{} unexpected loader failures",
-        unexpected.len()
-    );
-    assert!(
-        fixed.is_empty(),
-        "known loader failures now pass; update tests/known-failures.txt: {fixed:?}"
-    );
-    assert!(
-        shadow_databases().is_empty(),
-        "shadow databases left behind"
     );
 }

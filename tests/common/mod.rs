@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod checks;
+
 use pgdiff::catalog::{self, Filter};
 use pgdiff::model::Schema;
 use pgdiff::testing::{TestDb, server};

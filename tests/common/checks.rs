@@ -1,0 +1,131 @@
+//! The three oracle checks, shared by the hand-written-case tests and the corpus test:
+//! inspect round trip, loader equivalence, and plan convergence.
+
+use super::{Case, inspect, rt};
+use pgdiff::catalog::Filter;
+use pgdiff::model::Schema;
+use pgdiff::plan::{self, PlanOptions, Step};
+use pgdiff::source::{self, Shadow};
+use pgdiff::testing::{TestDb, server};
+use std::path::Path;
+
+/// A unified diff of two dumps.
+pub fn dump_diff(a: &str, b: &str) -> String {
+    similar::TextDiff::from_lines(a, b)
+        .unified_diff()
+        .context_radius(2)
+        .to_string()
+}
+
+/// Runs rendered steps with psql.
+pub fn apply(db: &TestDb, steps: &[Step], what: &str) -> Result<(), String> {
+    let script = pgdiff::render::sql(steps, what);
+    db.psql(&script)
+        .map(|_| ())
+        .map_err(|e| format!("{what} failed: {e}\n{script}"))
+}
+
+/// Round trip: `inspect --format sql` of `a` loaded into an empty database gives the same
+/// dump and reads back to the same model.
+pub fn roundtrip(case: &Case, a: &TestDb, a_model: &Schema, a_dump: &str) -> Result<(), String> {
+    let script = pgdiff::app::creation_script(a_model)
+        .map_err(|e| format!("planning the creation script: {e}"))?;
+    let b = server().create_db("rt_b");
+    if let Some(pre) = case.prerequisite_sql() {
+        let _ = b.psql(&pre);
+    }
+    b.psql(&script)
+        .map_err(|e| format!("creation script failed: {e}\n{script}"))?;
+    let b_dump = b.dump();
+    if a_dump != b_dump {
+        return Err(format!(
+            "dumps differ (- original, + recreated):\n{}",
+            dump_diff(a_dump, &b_dump)
+        ));
+    }
+    let again = inspect(&b);
+    if again.without_depends() != a_model.without_depends() {
+        return Err(format!(
+            "the recreated database {} inspects to a different model",
+            a.name
+        ));
+    }
+    Ok(())
+}
+
+/// Loads desired SQL at `path` through the shadow database on the test server.
+pub fn load_desired(path: &Path) -> Result<Schema, String> {
+    let (files, stmts) = source::prepare(path).map_err(|e| e.to_string())?;
+    rt().block_on(async {
+        Shadow::server(&server().conninfo("postgres"))
+            .map_err(|e| e.to_string())?
+            .load(&files, &stmts, &Filter::default())
+            .await
+            .map(|i| i.schema.without_depends())
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Loader equivalence: `to.sql` loaded through pgdiff gives the model of a database where
+/// psql ran it.
+pub fn loader(case: &Case, psql_model: &Schema) -> Result<(), String> {
+    let model = load_desired(&case.desired_sql())?;
+    if model == psql_model.without_depends() {
+        Ok(())
+    } else {
+        let first = pgdiff::verify::first_difference(&model, psql_model);
+        Err(format!(
+            "loads to a different model; first difference: {first:?}"
+        ))
+    }
+}
+
+/// Convergence: the plan from `a` (built from from.sql) to `t` (built from to.sql), applied
+/// to `a`, gives `t`'s dump; re-planning is empty; the rollback gives back `a`'s dump.
+pub fn converge(a: &TestDb, t_model: &Schema, t_dump: &str) -> Result<(), String> {
+    let original = a.dump();
+    let current = inspect(a);
+    let p = plan::plan(&current, t_model, &PlanOptions::default())
+        .map_err(|e| format!("planning: {e}"))?;
+    apply(a, &p.steps, "migration")?;
+    let migrated = a.dump();
+    if migrated != t_dump {
+        return Err(format!(
+            "after the migration the dump differs (- migrated, + to.sql):\n{}\nplan:\n{}",
+            dump_diff(&migrated, t_dump),
+            pgdiff::render::sql(&p.steps, "migration")
+        ));
+    }
+    let after = inspect(a);
+    let again = plan::plan(&after, t_model, &PlanOptions::default())
+        .map_err(|e| format!("re-planning: {e}"))?;
+    if !again.is_empty() {
+        return Err(format!(
+            "re-planning is not empty:\n{}",
+            pgdiff::render::sql(&again.steps, "re-plan")
+        ));
+    }
+    apply(a, &p.rollback, "rollback")?;
+    let back = a.dump();
+    if back != original {
+        return Err(format!(
+            "after the rollback the dump differs (- rolled back, + from.sql):\n{}\nrollback:\n{}",
+            dump_diff(&back, &original),
+            pgdiff::render::sql(&p.rollback, "rollback")
+        ));
+    }
+    Ok(())
+}
+
+/// Known failures of `check` (`roundtrip`, `loader` or `converge`) from
+/// tests/known-failures.txt: case name → reason.
+pub fn known_failures(check: &str) -> std::collections::BTreeMap<String, String> {
+    let prefix = format!("{check}:");
+    include_str!("../known-failures.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(char::is_whitespace))
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|(k, v)| (k[prefix.len()..].to_string(), v.trim().to_string()))
+        .collect()
+}
