@@ -27,7 +27,10 @@ fn main() {
             .filter(|p| p.extension().is_some_and(|x| x == "sql"))
             .collect();
         files.sort();
-        eprintln!("loading examples/crm-v1 ({} files) into a throwaway database", files.len());
+        eprintln!(
+            "loading examples/crm-v1 ({} files) into a throwaway database",
+            files.len()
+        );
         for f in files {
             let ok = Command::new(bins.client("psql"))
                 .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &conninfo, "-f"])

@@ -22,9 +22,17 @@ fn own_cases_converge() {
     .into_iter()
     .filter_map(Result::err)
     .collect();
-    eprintln!("convergence: {} of {} cases converge", cases.len() - failures.len(), cases.len());
+    eprintln!(
+        "convergence: {} of {} cases converge",
+        cases.len() - failures.len(),
+        cases.len()
+    );
     for f in &failures {
         eprintln!("FAIL {f}\n");
     }
-    assert!(failures.is_empty(), "{} cases do not converge", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} cases do not converge",
+        failures.len()
+    );
 }

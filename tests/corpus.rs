@@ -79,7 +79,11 @@ fn corpus() {
             }
         }
     }
-    eprintln!("{} of {} corpus cases load on this server", loading, cases.len());
+    eprintln!(
+        "{} of {} corpus cases load on this server",
+        loading,
+        cases.len()
+    );
     for p in &problems {
         eprintln!("{p}\n");
     }

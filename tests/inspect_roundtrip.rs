@@ -20,11 +20,19 @@ fn own_cases_round_trip() {
     .into_iter()
     .filter_map(Result::err)
     .collect();
-    eprintln!("round trip: {} of {} cases pass", cases.len() - failures.len(), cases.len());
+    eprintln!(
+        "round trip: {} of {} cases pass",
+        cases.len() - failures.len(),
+        cases.len()
+    );
     for f in &failures {
         eprintln!("FAIL {f}\n");
     }
-    assert!(failures.is_empty(), "{} round-trip failures", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} round-trip failures",
+        failures.len()
+    );
 }
 
 #[test]
@@ -51,5 +59,8 @@ fn inspection_is_deterministic() {
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert!(v["tables"]["\"App Data\".parent"]["columns"].is_array(), "{v}");
+    assert!(
+        v["tables"]["\"App Data\".parent"]["columns"].is_array(),
+        "{v}"
+    );
 }

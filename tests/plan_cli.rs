@@ -215,7 +215,13 @@ fn renderings_snapshot() {
     );
     // Postgres prints view bodies differently across major versions: one snapshot each.
     let major = server().major();
-    insta::assert_snapshot!(format!("human_pg{major}"), String::from_utf8_lossy(&human.stdout));
+    insta::assert_snapshot!(
+        format!("human_pg{major}"),
+        String::from_utf8_lossy(&human.stdout)
+    );
     let sql = plan(&db, dir.path(), &["--format", "sql"]);
-    insta::assert_snapshot!(format!("sql_pg{major}"), String::from_utf8_lossy(&sql.stdout));
+    insta::assert_snapshot!(
+        format!("sql_pg{major}"),
+        String::from_utf8_lossy(&sql.stdout)
+    );
 }

@@ -124,8 +124,11 @@ async fn run_json(
 pub async fn inspect(client: &Client, filter: &Filter) -> Result<Inspection, CatalogError> {
     simple(
         client,
+        // JIT off: on a catalog without fresh statistics (a shadow database just loaded)
+        // the estimates cross the JIT thresholds, and compiling costs seconds per query.
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
-         SELECT pg_catalog.set_config('search_path', '', true);",
+         SELECT pg_catalog.set_config('search_path', '', true), \
+                pg_catalog.set_config('jit', 'off', true);",
         "a snapshot",
     )
     .await?;

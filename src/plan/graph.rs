@@ -1,7 +1,7 @@
 //! Ordering steps: a petgraph graph with edges from both sides' dependencies and a Kahn loop
 //! with a priority queue (creates early, drops late, ties by object identity).
 
-use super::steps::all_depends;
+use super::deps::all_depends;
 use super::{Phase, PlanError, Step};
 use crate::model::{ConstraintKind, ObjectId, ObjectKind, Schema};
 use petgraph::Direction;

@@ -7,6 +7,8 @@
 //! possible, ties broken by object identity, so identical inputs give byte-identical plans.
 //! The rollback plan is the same pipeline run from desired back to current.
 
+mod alter;
+mod deps;
 mod graph;
 mod steps;
 
@@ -213,7 +215,7 @@ pub fn ordered_steps(
     // Renamed objects are known under their new names from the first step on.
     let (renamed, _) = diff::apply_renames(from, to, &opts.diff.renames);
     let from = &renamed;
-    let expanded = steps::expand_dependents(from, to, changes);
+    let expanded = deps::expand_dependents(from, to, changes);
     let built = steps::build(from, to, &expanded, opts);
     graph::order(from, to, built)
 }

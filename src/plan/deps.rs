@@ -1,0 +1,277 @@
+//! Dependencies used for ordering and for finding what must be recreated: the recorded ones
+//! plus those the model implies, and the expansion of recreations to dependents.
+
+use crate::diff::{Action, Alteration, Change};
+use crate::model::*;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// All dependency pairs of a schema used for ordering and for finding dependents: the
+/// recorded ones plus those the model implies (objects on their schema, columns on their
+/// types, foreign keys on the keys they reference). Sequence ownership is left out: it is
+/// ordered separately to avoid a cycle with the column default that uses the sequence.
+pub(super) fn all_depends(s: &Schema) -> BTreeSet<(ObjectId, ObjectId)> {
+    let mut deps: BTreeSet<(ObjectId, ObjectId)> = s
+        .depends
+        .iter()
+        .filter(|(a, b)| !(a.kind == ObjectKind::Sequence && b.kind == ObjectKind::Table))
+        // Objects Postgres manages itself (constraints cloned onto partitions, indexes
+        // backing constraints, identity sequences) are not modelled and order nothing.
+        .filter(|(a, b)| exists(s, a) && exists(s, b))
+        .cloned()
+        .collect();
+    for id in s.object_ids() {
+        if !id.kind.is_global() && id.table.is_none() {
+            deps.insert((id.clone(), ObjectId::schema(&id.schema)));
+        }
+    }
+    for (name, e) in &s.extensions {
+        deps.insert((ObjectId::extension(name), ObjectId::schema(&e.schema)));
+    }
+    for (q, t) in &s.tables {
+        let tid = ObjectId::of(ObjectKind::Table, q);
+        for c in &t.columns {
+            if let Some(tr) = &c.type_ref
+                && let Some(k) = type_kind(s, tr)
+            {
+                deps.insert((ObjectId::column(q, &c.name), ObjectId::of(k, tr)));
+            }
+        }
+        for (n, c) in &t.constraints {
+            let cid = ObjectId::constraint(q, n);
+            deps.insert((cid.clone(), tid.clone()));
+            if let Some(fk) = &c.foreign_key {
+                deps.insert((cid.clone(), ObjectId::of(ObjectKind::Table, &fk.references)));
+                if let Some(rt) = s.tables.get(&fk.references) {
+                    for (rn, rc) in &rt.constraints {
+                        if matches!(rc.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
+                            && rc.columns == fk.ref_columns
+                        {
+                            deps.insert((cid.clone(), ObjectId::constraint(&fk.references, rn)));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(p) = &t.partition_of {
+            deps.insert((tid.clone(), ObjectId::of(ObjectKind::Table, &p.parent)));
+        }
+        for p in &t.inherits {
+            deps.insert((tid.clone(), ObjectId::of(ObjectKind::Table, p)));
+        }
+    }
+    for (q, i) in &s.indexes {
+        let kind = if s.views.contains_key(&i.table) {
+            ObjectKind::MaterializedView
+        } else {
+            ObjectKind::Table
+        };
+        deps.insert((
+            ObjectId::of(ObjectKind::Index, q),
+            ObjectId::of(kind, &i.table),
+        ));
+    }
+    for (id, t) in &s.triggers {
+        deps.insert((id.clone(), relation_id(s, &t.table)));
+    }
+    for (id, p) in &s.policies {
+        deps.insert((id.clone(), ObjectId::of(ObjectKind::Table, &p.table)));
+    }
+    deps
+}
+
+/// The identity of the table or view named `q`.
+fn relation_id(s: &Schema, q: &QualName) -> ObjectId {
+    match s.views.get(q) {
+        Some(v) => ObjectId::of(v.kind(), q),
+        None => ObjectId::of(ObjectKind::Table, q),
+    }
+}
+
+/// The kind of the user-defined type named `q`, if it is modelled.
+fn type_kind(s: &Schema, q: &QualName) -> Option<ObjectKind> {
+    if s.enums.contains_key(q) {
+        Some(ObjectKind::Enum)
+    } else if s.domains.contains_key(q) {
+        Some(ObjectKind::Domain)
+    } else if s.composites.contains_key(q) {
+        Some(ObjectKind::CompositeType)
+    } else if s.tables.contains_key(q) {
+        Some(ObjectKind::Table)
+    } else {
+        s.views.get(q).map(|v| v.kind())
+    }
+}
+
+/// Whether `id` exists in `s`.
+pub(super) fn exists(s: &Schema, id: &ObjectId) -> bool {
+    let q = id.qual_name();
+    match id.kind {
+        ObjectKind::Schema => s.schemas.contains_key(&id.name),
+        ObjectKind::Extension => s.extensions.contains_key(&id.name),
+        ObjectKind::Enum => s.enums.contains_key(&q),
+        ObjectKind::Domain => s.domains.contains_key(&q),
+        ObjectKind::CompositeType => s.composites.contains_key(&q),
+        ObjectKind::Sequence => s.sequences.contains_key(&q),
+        ObjectKind::Table => s.tables.contains_key(&q),
+        ObjectKind::View | ObjectKind::MaterializedView => {
+            s.views.get(&q).is_some_and(|v| v.kind() == id.kind)
+        }
+        ObjectKind::Index => s.indexes.contains_key(&q),
+        ObjectKind::Function | ObjectKind::Procedure => s.functions.contains_key(id),
+        ObjectKind::Trigger => s.triggers.contains_key(id),
+        ObjectKind::Policy => s.policies.contains_key(id),
+        ObjectKind::Column => s
+            .tables
+            .get(&q)
+            .is_some_and(|t| t.column(&id.name).is_some()),
+        ObjectKind::Constraint => s
+            .tables
+            .get(&q)
+            .is_some_and(|t| t.constraints.contains_key(&id.name)),
+    }
+}
+
+/// Adds `Recreate` changes for everything that must be dropped and created again because
+/// something it depends on is: views on recreated views, indexes and checks on recreated
+/// functions, foreign keys on recreated keys, and so on, transitively. Objects on tables
+/// whose columns change type are recreated too, as Postgres refuses to alter a column a
+/// view uses.
+pub(super) fn expand_dependents(from: &Schema, to: &Schema, changes: &[Change]) -> Vec<Change> {
+    let mut by_id: BTreeMap<ObjectId, Change> =
+        changes.iter().map(|c| (c.id.clone(), c.clone())).collect();
+    let mut dependents: BTreeMap<&ObjectId, Vec<&ObjectId>> = BTreeMap::new();
+    let deps = all_depends(from);
+    for (a, b) in &deps {
+        dependents.entry(b).or_default().push(a);
+    }
+    let mut queue: VecDeque<ObjectId> = VecDeque::new();
+    for c in changes {
+        match &c.action {
+            Action::Recreate { .. } | Action::Drop => {
+                queue.push_back(c.id.clone());
+                // Views on a table may read a dropped column: they are recreated around it.
+                if c.id.kind == ObjectKind::Column && matches!(c.action, Action::Drop) {
+                    queue.push_back(ObjectId::of(ObjectKind::Table, &c.id.qual_name()));
+                }
+            }
+            Action::Alter { alterations } => {
+                for a in alterations {
+                    match a {
+                        Alteration::ColumnType { .. } => {
+                            // Views and rules read the table; pg_depend is per table here.
+                            queue.push_back(ObjectId::of(ObjectKind::Table, &c.id.qual_name()));
+                        }
+                        Alteration::EnumRebuild { .. } => {
+                            queue.push_back(c.id.clone());
+                            for (q, t) in &from.tables {
+                                if t.columns
+                                    .iter()
+                                    .any(|col| col.type_ref.as_ref() == Some(&c.id.qual_name()))
+                                {
+                                    queue.push_back(ObjectId::of(ObjectKind::Table, q));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut seen: BTreeSet<ObjectId> = BTreeSet::new();
+    while let Some(id) = queue.pop_front() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let recreating_table = id.kind == ObjectKind::Table
+            && matches!(
+                by_id.get(&id).map(|c| &c.action),
+                Some(Action::Recreate { .. })
+            );
+        for d in dependents.get(&id).into_iter().flatten() {
+            let d = (*d).clone();
+            // Only objects that exist on both sides and are otherwise kept need recreating.
+            if !exists(to, &d) || !exists(from, &d) {
+                continue;
+            }
+            // A table whose columns change type or enum keeps its keys, indexes and triggers
+            // (Postgres carries them over); only what reads the table through a query, views,
+            // must be dropped and recreated around the change.
+            let through_columns = id.kind == ObjectKind::Table && !recreating_table;
+            if through_columns && !matches!(d.kind, ObjectKind::View | ObjectKind::MaterializedView)
+            {
+                continue;
+            }
+            let recreatable = match d.kind {
+                ObjectKind::View
+                | ObjectKind::MaterializedView
+                | ObjectKind::Index
+                | ObjectKind::Trigger
+                | ObjectKind::Policy
+                | ObjectKind::Constraint
+                | ObjectKind::Function
+                | ObjectKind::Procedure => true,
+                // A column whose default calls a recreated function: its default is reset.
+                ObjectKind::Column => true,
+                _ => false,
+            };
+            if !recreatable {
+                continue;
+            }
+            // Subobjects of a recreated table come back with it.
+            if recreating_table && d.parent_table() == Some(id.qual_name()) {
+                continue;
+            }
+            // Constraints and columns of the table whose column changes type stay.
+            if id.kind == ObjectKind::Table
+                && !recreating_table
+                && matches!(
+                    d.kind,
+                    ObjectKind::Column
+                        | ObjectKind::Constraint
+                        | ObjectKind::Index
+                        | ObjectKind::Trigger
+                        | ObjectKind::Policy
+                )
+                && d.parent_table()
+                    .as_ref()
+                    .is_none_or(|t| *t == id.qual_name())
+                && (d.kind != ObjectKind::Index
+                    || from
+                        .indexes
+                        .get(&d.qual_name())
+                        .is_some_and(|i| i.table == id.qual_name()))
+            {
+                continue;
+            }
+            match by_id.get(&d).map(|c| &c.action) {
+                None => {
+                    by_id.insert(
+                        d.clone(),
+                        Change {
+                            id: d.clone(),
+                            action: Action::Recreate {
+                                reason: format!("depends on {id}"),
+                            },
+                        },
+                    );
+                }
+                Some(Action::Alter { .. }) if d.kind != ObjectKind::Column => {
+                    by_id.insert(
+                        d.clone(),
+                        Change {
+                            id: d.clone(),
+                            action: Action::Recreate {
+                                reason: format!("depends on {id}"),
+                            },
+                        },
+                    );
+                }
+                _ => continue,
+            }
+            queue.push_back(d);
+        }
+    }
+    by_id.into_values().collect()
+}
