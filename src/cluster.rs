@@ -400,7 +400,8 @@ fn remove_stale_clusters() {
             if is_postgres {
                 // SAFETY: sending SIGQUIT (immediate shutdown) to a postmaster we started.
                 unsafe { libc::kill(pid, libc::SIGQUIT) };
-                for _ in 0..50 {
+                // A loaded machine can take a while; the directory goes only once it is down.
+                for _ in 0..300 {
                     if !pid_alive(pid) {
                         break;
                     }

@@ -139,8 +139,8 @@ psql -X -v ON_ERROR_STOP=1 -d crm_v1 -f migrate.sql
   view is dropped, created `WITH NO DATA`, refreshed, and its unique index rebuilt.
 - **Locks.** Every `index_build` step blocks writes to its table while the index builds;
   `pgdiff plan --online` builds indexes concurrently instead. The change from `varchar(500)`
-  to `text` is flagged `table_rewrite` conservatively: PostgreSQL treats the two types as
-  binary-compatible and does not rewrite the table for it.
+  to `text` carries no `table_rewrite` hazard: the two types are binary-compatible and
+  PostgreSQL does not rewrite the table for it.
 
 ## Summary (`--format human`)
 
@@ -164,7 +164,7 @@ const MIGRATION_FACTS: &[&str] = &[
     "CREATE OR REPLACE VIEW \"crm\".\"principal_pipeline\"",
     "CREATE OR REPLACE VIEW \"crm\".\"principal_weekly_activity\"",
     "REFRESH MATERIALIZED VIEW \"crm\".\"principal_monthly_performance\";",
-    "hazard table_rewrite: changing notes from character varying(500) to text",
+    "ALTER TABLE \"crm\".\"opportunity_contacts\" ALTER COLUMN \"notes\" TYPE text",
 ];
 const ROLLBACK_FACTS: &[&str] = &[
     "restores structure only",

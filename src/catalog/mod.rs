@@ -165,7 +165,8 @@ async fn inspect_in_snapshot(client: &Client, filter: &Filter) -> Result<Inspect
     .await?;
     let texts: std::collections::BTreeMap<&str, String> =
         queries.iter().map(|(w, _)| *w).zip(results).collect();
-    let schema = rows::assemble(&texts)?;
+    let mut schema = rows::assemble(&texts)?;
+    schema.not_null_constraints = version >= 180000;
     Ok(Inspection {
         schema,
         server_version_num: version,

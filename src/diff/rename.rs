@@ -30,7 +30,14 @@ pub(super) fn apply(
                     && !s.tables.contains_key(&nq)
                     && to.tables.contains_key(&nq) =>
             {
-                let t = s.tables.remove(&oq).expect("checked");
+                let mut t = s.tables.remove(&oq).expect("checked");
+                // PostgreSQL 18 keeps NOT NULL constraint names through a rename.
+                if s.not_null_constraints {
+                    for c in t.columns.iter_mut().filter(|c| c.not_null) {
+                        c.not_null_name
+                            .get_or_insert_with(|| format!("{}_{}_not_null", oq.name, c.name));
+                    }
+                }
                 s.tables.insert(nq.clone(), t);
                 true
             }
@@ -75,10 +82,16 @@ pub(super) fn apply(
                     .tables
                     .get(&nq)
                     .is_some_and(|t| t.column(&new.name).is_some());
+                let named = s.not_null_constraints;
                 match s.tables.get_mut(&oq) {
                     Some(t) if to_has && t.column(&new.name).is_none() && oq == nq => {
                         match t.columns.iter_mut().find(|c| c.name == old.name) {
                             Some(c) => {
+                                if named && c.not_null {
+                                    c.not_null_name.get_or_insert_with(|| {
+                                        format!("{}_{}_not_null", oq.name, old.name)
+                                    });
+                                }
                                 c.name = new.name.clone();
                                 true
                             }

@@ -56,6 +56,10 @@ pub struct Schema {
     pub triggers: BTreeMap<ObjectId, Trigger>,
     /// Row-level security policies, keyed by their identity (table + policy name).
     pub policies: BTreeMap<ObjectId, Policy>,
+    /// Whether NOT NULL constraints are named catalog objects (PostgreSQL 18+), so that
+    /// renames must carry their names along.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_null_constraints: bool,
     /// Dependencies between objects of the model, as recorded by Postgres (`pg_depend`),
     /// as `(dependent, referenced)` pairs. Used to order DDL; never compared.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
@@ -131,6 +135,7 @@ impl Schema {
     pub fn without_depends(&self) -> Schema {
         Schema {
             depends: BTreeSet::new(),
+            not_null_constraints: false,
             ..self.clone()
         }
     }

@@ -122,7 +122,23 @@ pub(super) fn alter_steps(
                 });
             }
             Alteration::ColumnNotNull { to: nn } => {
-                if *nn {
+                let was = lookup_column(from, id);
+                if *nn && was.is_some_and(|c| c.not_null) {
+                    // Only the constraint's name differs (PostgreSQL 18+).
+                    let generated = format!("{}_{}_not_null", q.name, id.name);
+                    let old = was
+                        .and_then(|c| c.not_null_name.clone())
+                        .unwrap_or(generated.clone());
+                    let new = lookup_column(to, id)
+                        .and_then(|c| c.not_null_name.clone())
+                        .unwrap_or(generated);
+                    sql.push(format!(
+                        "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
+                        ddl::qual(&q),
+                        ddl::ident(&old),
+                        ddl::ident(&new)
+                    ));
+                } else if *nn {
                     if opts.online {
                         let check = format!("{}_not_null_pgdiff", id.name);
                         sql.push(format!(

@@ -137,8 +137,14 @@ pub(super) fn exists(s: &Schema, id: &ObjectId) -> bool {
 /// whose columns change type are recreated too, as Postgres refuses to alter a column a
 /// view uses.
 pub(super) fn expand_dependents(from: &Schema, to: &Schema, changes: &[Change]) -> Vec<Change> {
-    let mut by_id: BTreeMap<ObjectId, Change> =
-        changes.iter().map(|c| (c.id.clone(), c.clone())).collect();
+    // A renamed object may also change otherwise: renames are kept apart so both survive.
+    let (renames, others): (Vec<&Change>, Vec<&Change>) = changes
+        .iter()
+        .partition(|c| matches!(c.action, Action::Rename { .. }));
+    let mut by_id: BTreeMap<ObjectId, Change> = others
+        .into_iter()
+        .map(|c| (c.id.clone(), c.clone()))
+        .collect();
     let mut dependents: BTreeMap<&ObjectId, Vec<&ObjectId>> = BTreeMap::new();
     let deps = all_depends(from);
     for (a, b) in &deps {
@@ -149,17 +155,15 @@ pub(super) fn expand_dependents(from: &Schema, to: &Schema, changes: &[Change]) 
         match &c.action {
             Action::Recreate { .. } | Action::Drop => {
                 queue.push_back(c.id.clone());
-                // Views on a table may read a dropped column: they are recreated around it.
-                if c.id.kind == ObjectKind::Column && matches!(c.action, Action::Drop) {
-                    queue.push_back(ObjectId::of(ObjectKind::Table, &c.id.qual_name()));
-                }
+                // (A dropped column's dependents are the views that read it, recorded on the
+                // column itself.)
             }
             Action::Alter { alterations } => {
                 for a in alterations {
                     match a {
                         Alteration::ColumnType { .. } => {
-                            // Views and rules read the table; pg_depend is per table here.
-                            queue.push_back(ObjectId::of(ObjectKind::Table, &c.id.qual_name()));
+                            // Views that read the column (pg_depend records the column).
+                            queue.push_back(c.id.clone());
                         }
                         Alteration::EnumRebuild { .. } => {
                             queue.push_back(c.id.clone());
@@ -273,5 +277,9 @@ pub(super) fn expand_dependents(from: &Schema, to: &Schema, changes: &[Change]) 
             queue.push_back(d);
         }
     }
-    by_id.into_values().collect()
+    renames
+        .into_iter()
+        .cloned()
+        .chain(by_id.into_values())
+        .collect()
 }

@@ -41,7 +41,11 @@ pub(super) fn build(
     changes: &[Change],
     opts: &PlanOptions,
 ) -> Vec<Step> {
-    let by_id: BTreeMap<&ObjectId, &Change> = changes.iter().map(|c| (&c.id, c)).collect();
+    let by_id: BTreeMap<&ObjectId, &Change> = changes
+        .iter()
+        .filter(|c| !matches!(c.action, Action::Rename { .. }))
+        .map(|c| (&c.id, c))
+        .collect();
     let table_action = |q: &QualName| {
         by_id
             .get(&ObjectId::of(ObjectKind::Table, q))

@@ -65,12 +65,24 @@ WITH user_ns AS (
   SELECT 'pg_catalog.pg_policy'::regclass, po.oid, 'policy', r.schema, r.name, po.polname, NULL
     FROM pg_catalog.pg_policy po JOIN rel r ON r.oid = po.polrelid
 )
+-- A view's dependency on a table column is reported twice: on the table (for ordering) and
+-- on the column itself (so that changing one column recreates only the views that read it).
 SELECT DISTINCT
        a.kind AS from_kind, a.schema AS from_schema, a.tbl AS from_table, a.name AS from_name, a.args AS from_args,
-       b.kind AS to_kind, b.schema AS to_schema, b.tbl AS to_table, b.name AS to_name, b.args AS to_args
+       t.kind AS to_kind, b.schema AS to_schema, t.tbl AS to_table, t.name AS to_name, b.args AS to_args
   FROM pg_catalog.pg_depend d
   JOIN objs a ON a.classid = d.classid AND a.objid = d.objid
   JOIN objs b ON b.classid = d.refclassid AND b.objid = d.refobjid
+  LEFT JOIN pg_catalog.pg_attribute att
+         ON d.refclassid = 'pg_catalog.pg_class'::regclass AND att.attrelid = d.refobjid
+        AND att.attnum = d.refobjsubid AND d.refobjsubid > 0
+  CROSS JOIN LATERAL (
+    SELECT b.kind, b.tbl, b.name
+    UNION ALL
+    SELECT 'column', b.name, att.attname
+     WHERE att.attname IS NOT NULL AND b.kind = 'table'
+       AND a.kind IN ('view', 'materialized_view')
+  ) t
  WHERE d.deptype IN ('n', 'a')
    AND (a.kind, a.schema, coalesce(a.tbl, ''), a.name, coalesce(a.args, ''))
        IS DISTINCT FROM (b.kind, b.schema, coalesce(b.tbl, ''), b.name, coalesce(b.args, ''))
