@@ -157,11 +157,12 @@ bench_scale() {
     sql postgres -c "VACUUM ANALYZE" >/dev/null
     sql "$base" -c "ANALYZE pg_catalog.pg_class" >/dev/null
 
-    local -a names=(pg_dump inspect plan_db inspect_desired inspect_desired_server plan_sql)
+    local -a names=(pg_dump inspect plan_db check inspect_desired inspect_desired_server plan_sql)
     local -a cmd_pg_dump=("$pg_dump" --schema-only -d "$(conninfo "$base")")
     local -a cmd_inspect=("$pgdiff" inspect --database "$(conninfo "$base")" --format json)
     local -a cmd_plan_db=("$pgdiff" plan --database "$(conninfo "$base")"
         --desired "$(conninfo "$changed")" --no-verify --format sql)
+    local -a cmd_check=("$pgdiff" check --desired "$dir_changed")
     local -a cmd_inspect_desired=("$pgdiff" inspect --desired "$dir_changed" --format json)
     local -a cmd_inspect_desired_server=("$pgdiff" inspect --desired "$dir_changed"
         --shadow "$(conninfo postgres)" --format json)
@@ -177,6 +178,7 @@ bench_scale() {
             pg_dump) measure "$1" "$2" 0 "${cmd_pg_dump[@]}" ;;
             inspect) measure "$1" "$2" 0 "${cmd_inspect[@]}" ;;
             plan_db) measure "$1" "$2" 0 "${cmd_plan_db[@]}" ;;
+            check) measure "$1" "$2" 0 "${cmd_check[@]}" ;;
             inspect_desired) measure "$1" "$2" 0 "${cmd_inspect_desired[@]}" ;;
             inspect_desired_server) measure "$1" "$2" 0 "${cmd_inspect_desired_server[@]}" ;;
             plan_sql) measure "$1" "$2" 0 "${cmd_plan_sql[@]}" ;;
@@ -232,6 +234,7 @@ bench_scale() {
     row "pg_dump --schema-only (one side)" pg_dump
     row "pgdiff inspect --database" inspect
     row "pgdiff plan, database → database" plan_db
+    row "pgdiff check (parse and order the desired SQL, no database)" check
     row "pgdiff inspect --desired SQL (embedded shadow: start, load, read)" inspect_desired
     row "pgdiff inspect --desired SQL --shadow (existing server: load, read)" inspect_desired_server
     row "pgdiff plan, desired SQL → database (embedded shadow)" plan_sql
