@@ -25,58 +25,24 @@ pub(super) fn apply(
         }
         let (oq, nq) = (old.qual_name(), new.qual_name());
         let done = match new.kind {
-            ObjectKind::Table
-                if s.tables.contains_key(&oq)
-                    && !s.tables.contains_key(&nq)
-                    && to.tables.contains_key(&nq) =>
-            {
-                let mut t = s.tables.remove(&oq).expect("checked");
-                // PostgreSQL 18 keeps NOT NULL constraint names through a rename.
-                if s.not_null_constraints {
-                    for c in t.columns.iter_mut().filter(|c| c.not_null) {
-                        c.not_null_name
-                            .get_or_insert_with(|| format!("{}_{}_not_null", oq.name, c.name));
+            ObjectKind::Table => {
+                let named = s.not_null_constraints;
+                move_key(&mut s.tables, &to.tables, &oq, &nq, |t| {
+                    // PostgreSQL 18 keeps NOT NULL constraint names through a rename.
+                    if named {
+                        for c in t.columns.iter_mut().filter(|c| c.not_null) {
+                            c.not_null_name
+                                .get_or_insert_with(|| format!("{}_{}_not_null", oq.name, c.name));
+                        }
                     }
-                }
-                s.tables.insert(nq.clone(), t);
-                true
+                })
             }
-            ObjectKind::View | ObjectKind::MaterializedView
-                if s.views.contains_key(&oq)
-                    && !s.views.contains_key(&nq)
-                    && to.views.contains_key(&nq) =>
-            {
-                let v = s.views.remove(&oq).expect("checked");
-                s.views.insert(nq.clone(), v);
-                true
+            ObjectKind::View | ObjectKind::MaterializedView => {
+                move_key(&mut s.views, &to.views, &oq, &nq, |_| {})
             }
-            ObjectKind::Sequence
-                if s.sequences.contains_key(&oq)
-                    && !s.sequences.contains_key(&nq)
-                    && to.sequences.contains_key(&nq) =>
-            {
-                let v = s.sequences.remove(&oq).expect("checked");
-                s.sequences.insert(nq.clone(), v);
-                true
-            }
-            ObjectKind::Index
-                if s.indexes.contains_key(&oq)
-                    && !s.indexes.contains_key(&nq)
-                    && to.indexes.contains_key(&nq) =>
-            {
-                let v = s.indexes.remove(&oq).expect("checked");
-                s.indexes.insert(nq.clone(), v);
-                true
-            }
-            ObjectKind::Enum
-                if s.enums.contains_key(&oq)
-                    && !s.enums.contains_key(&nq)
-                    && to.enums.contains_key(&nq) =>
-            {
-                let v = s.enums.remove(&oq).expect("checked");
-                s.enums.insert(nq.clone(), v);
-                true
-            }
+            ObjectKind::Sequence => move_key(&mut s.sequences, &to.sequences, &oq, &nq, |_| {}),
+            ObjectKind::Index => move_key(&mut s.indexes, &to.indexes, &oq, &nq, |_| {}),
+            ObjectKind::Enum => move_key(&mut s.enums, &to.enums, &oq, &nq, |_| {}),
             ObjectKind::Column => {
                 let to_has = to
                     .tables
@@ -135,4 +101,26 @@ pub(super) fn apply(
         s.depends = s.depends.iter().map(|(a, b)| (fix(a), fix(b))).collect();
     }
     (s, changes)
+}
+
+/// Moves `map[old]` to `map[new]` when the old name exists, the new one does not yet, and
+/// the desired side has the new one; `adjust` sees the moved value.
+fn move_key<V>(
+    map: &mut BTreeMap<QualName, V>,
+    desired: &BTreeMap<QualName, V>,
+    old: &QualName,
+    new: &QualName,
+    adjust: impl FnOnce(&mut V),
+) -> bool {
+    if map.contains_key(new) || !desired.contains_key(new) {
+        return false;
+    }
+    match map.remove(old) {
+        Some(mut v) => {
+            adjust(&mut v);
+            map.insert(new.clone(), v);
+            true
+        }
+        None => false,
+    }
 }
