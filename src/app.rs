@@ -164,25 +164,107 @@ fn print_stdout(s: &str) -> Result<()> {
     }
 }
 
+/// Reads the current database and the desired schema at the same time: both databases'
+/// catalogs are queried concurrently, and for desired SQL the shadow database is started and
+/// loaded while the current database is inspected. Returns the current and desired
+/// inspections, the shadow when one was started, and the renames declared in desired SQL.
+pub async fn read_both_sides(
+    url: &str,
+    desired: &str,
+    filter: &Filter,
+    shadow_args: &cli::ShadowArgs,
+) -> Result<(
+    Inspection,
+    Inspection,
+    Option<Shadow>,
+    std::collections::BTreeMap<crate::model::ObjectId, crate::model::ObjectId>,
+)> {
+    match Desired::parse(desired) {
+        Desired::Database(desired_url) => {
+            let (current, desired) = tokio::try_join!(
+                inspect_database(url, filter),
+                inspect_database(&desired_url, filter)
+            )?;
+            Ok((current, desired, None, Default::default()))
+        }
+        Desired::Sql(path) => {
+            // Parsing and ordering the SQL (CPU), starting the embedded cluster (processes)
+            // and inspecting the current database (I/O) overlap.
+            let parsing = tokio::task::spawn_blocking(move || source::prepare(&path));
+            let parsed = |r: Result<_, tokio::task::JoinError>| -> Result<_> {
+                Ok(r.map_err(|e| anyhow!("reading the desired SQL: {e}"))??)
+            };
+            let target = Target::parse(url)?;
+            let connected = async {
+                let client = target.connect().await?;
+                let version = catalog::server_version_num(&client).await?;
+                anyhow::Ok((client, version))
+            }
+            .await;
+            let (client, version) = match connected {
+                Ok(c) => c,
+                Err(e) => {
+                    // An error in the SQL is reported first: it needs no database to fix.
+                    parsed(parsing.await)?;
+                    return Err(e.context(format!("inspecting {target}")));
+                }
+            };
+            let major = (version / 10000) as u32;
+            let starting = match &shadow_args.shadow {
+                Some(u) => Err(Shadow::server(u)?),
+                // initdb and pg_ctl block: off the async threads.
+                None => Ok(tokio::task::spawn_blocking(move || {
+                    Shadow::embedded(Some(major))
+                })),
+            };
+            let shadow = async {
+                let (files, stmts) = match parsed(parsing.await) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        if let Ok(h) = starting {
+                            // Wait for the cluster so that it is stopped and removed now.
+                            drop(h.await);
+                        }
+                        return Err(e);
+                    }
+                };
+                let shadow = match starting {
+                    Err(server) => server,
+                    Ok(h) => {
+                        let (s, warning) = h
+                            .await
+                            .map_err(|e| anyhow!("starting the shadow database: {e}"))??;
+                        if let Some(w) = warning {
+                            eprintln!("{w}");
+                        }
+                        s
+                    }
+                };
+                let renames = source::sql::renames(&stmts);
+                let inspection = shadow.load(&files, &stmts, filter).await?;
+                anyhow::Ok((inspection, shadow, renames))
+            };
+            let current = async {
+                catalog::inspect(&client, filter)
+                    .await
+                    .with_context(|| format!("inspecting {target}"))
+            };
+            let (current, (desired, shadow, renames)) = tokio::try_join!(current, shadow)?;
+            Ok((current, desired, Some(shadow), renames))
+        }
+    }
+}
+
 async fn plan_cmd(a: PlanArgs, color: bool) -> Result<i32, Exit> {
     use std::io::IsTerminal;
     let filter = filter_of(&a.filter);
-    let current = inspect_database(&cli::database_or_env(&a.database), &filter).await?;
-    let desired_source = Desired::parse(&a.desired);
-    let renames = desired_renames(&desired_source);
-    let (desired, shadow) = match desired_source {
-        Desired::Database(url) => (inspect_database(&url, &filter).await?, None),
-        Desired::Sql(path) => {
-            let (i, s) = load_desired_sql(
-                &path,
-                &filter,
-                a.shadow.shadow.as_deref(),
-                Some(current.major_version()),
-            )
-            .await?;
-            (i, Some(s))
-        }
-    };
+    let (current, desired, shadow, renames) = read_both_sides(
+        &cli::database_or_env(&a.database),
+        &a.desired,
+        &filter,
+        &a.shadow,
+    )
+    .await?;
     let opts = PlanOptions {
         diff: crate::diff::DiffOptions {
             privileges: a.privileges,

@@ -193,6 +193,41 @@ pub struct TempCluster {
     stopped: bool,
 }
 
+/// The memory file system preferred for throwaway clusters.
+const SHM_DIR: &str = "/dev/shm";
+
+/// Free space a memory file system must have to hold a throwaway cluster (an empty one takes
+/// about 40 MB; a loaded shadow of a large schema some hundreds).
+const SHM_MIN_FREE: u64 = 2 << 30;
+
+/// Where throwaway clusters are created: `PGDIFF_CLUSTER_DIR` when set; else `/dev/shm` when it
+/// is a writable memory file system with room to spare, as creating thousands of relation
+/// files there is several times faster than on a disk file system, and nothing needs to
+/// survive a crash; else the temporary directory.
+fn cluster_base_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("PGDIFF_CLUSTER_DIR") {
+        return PathBuf::from(d);
+    }
+    let shm = Path::new(SHM_DIR);
+    let cpath = std::ffi::CString::new(SHM_DIR).expect("no NUL");
+    // SAFETY: statvfs writes into the zeroed struct we pass; the path is NUL-terminated.
+    let free = unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        if libc::statvfs(cpath.as_ptr(), &mut st) == 0 {
+            Some(st.f_bavail as u64 * st.f_frsize as u64)
+        } else {
+            None
+        }
+    };
+    // SAFETY: access only reads the NUL-terminated path.
+    let writable = unsafe { libc::access(cpath.as_ptr(), libc::W_OK) == 0 };
+    if shm.is_dir() && writable && free.is_some_and(|f| f >= SHM_MIN_FREE) {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    }
+}
+
 /// Prefix of the temporary directories holding clusters; used to find stale ones.
 const DIR_PREFIX: &str = "pgdiff-cluster-";
 
@@ -202,7 +237,7 @@ impl TempCluster {
         let run_as = run_as()?;
         remove_stale_clusters();
         let port = free_port()?;
-        let root = std::env::temp_dir().join(format!(
+        let root = cluster_base_dir().join(format!(
             "{DIR_PREFIX}{}-{}",
             std::process::id(),
             unique_suffix()
@@ -374,7 +409,17 @@ fn pid_alive(pid: i32) -> bool {
 /// Removes clusters whose creating process no longer exists (it was killed before it could
 /// clean up): stops their server and deletes their directory.
 fn remove_stale_clusters() {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+    let mut bases = vec![std::env::temp_dir(), PathBuf::from(SHM_DIR)];
+    bases.extend(std::env::var_os("PGDIFF_CLUSTER_DIR").map(PathBuf::from));
+    bases.sort();
+    bases.dedup();
+    for base in bases {
+        remove_stale_clusters_in(&base);
+    }
+}
+
+fn remove_stale_clusters_in(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
         return;
     };
     for entry in entries.flatten() {

@@ -177,7 +177,7 @@ fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
     let mut child = std::process::Command::new(&bin)
         .args(["inspect", "--desired"])
         .arg(desired.path())
-        .env("TMPDIR", tmp.path())
+        .env("PGDIFF_CLUSTER_DIR", tmp.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -219,7 +219,7 @@ fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
     let status = std::process::Command::new(&bin)
         .args(["inspect", "--desired"])
         .arg(desired.path())
-        .env("TMPDIR", tmp.path())
+        .env("PGDIFF_CLUSTER_DIR", tmp.path())
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();

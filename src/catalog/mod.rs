@@ -4,13 +4,15 @@
 //! the whole database at once, never one query per table) and their assembly into the model.
 //! All queries run in one `REPEATABLE READ READ ONLY` transaction, so they see one snapshot,
 //! with `search_path` empty, so every name Postgres prints is schema-qualified. They are sent
-//! together and pipelined on the connection. Nothing here writes to the database.
+//! together and pipelined on the connection; rows are decoded one by one as they arrive. Nothing here writes to the database.
 
 mod rows;
 
 use crate::model::{ObjectId, Schema};
-use futures_util::future::try_join_all;
+use futures_util::TryStreamExt;
+use serde::de::DeserializeOwned;
 use tokio_postgres::Client;
+use tokio_postgres::types::ToSql;
 
 /// Which schemas to read. System schemas are always excluded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,30 +66,6 @@ impl Inspection {
     }
 }
 
-/// The catalog queries, by the name used in error messages.
-const QUERIES: &[(&str, &str)] = &[
-    ("schemas", include_str!("queries/schemas.sql")),
-    ("extensions", include_str!("queries/extensions.sql")),
-    ("enums", include_str!("queries/enums.sql")),
-    ("domains", include_str!("queries/domains.sql")),
-    ("composite types", include_str!("queries/composites.sql")),
-    ("sequences", include_str!("queries/sequences.sql")),
-    ("tables", include_str!("queries/tables.sql")),
-    ("columns", include_str!("queries/columns.sql")),
-    ("constraints", include_str!("queries/constraints.sql")),
-    ("indexes", include_str!("queries/indexes.sql")),
-    ("views", include_str!("queries/views.sql")),
-    ("functions", include_str!("queries/functions.sql")),
-    ("triggers", include_str!("queries/triggers.sql")),
-    ("policies", include_str!("queries/policies.sql")),
-    ("dependencies", include_str!("queries/depends.sql")),
-];
-
-const NOT_NULL_NAMES: (&str, &str) = (
-    "not-null constraints",
-    include_str!("queries/not_null_names.sql"),
-);
-
 async fn simple(
     client: &Client,
     sql: &'static str,
@@ -102,21 +80,47 @@ async fn simple(
         })
 }
 
-async fn run_json(
+/// Runs one catalog query and decodes its rows, one JSON object per row, as they arrive:
+/// no result is held as a whole, neither in the connection's buffer nor as text.
+async fn fetch<T: DeserializeOwned>(
     client: &Client,
     what: &'static str,
     sql: &str,
     filter: &Filter,
-) -> Result<String, CatalogError> {
-    let wrapped = format!("SELECT coalesce(json_agg(q), '[]')::text FROM ({sql}) q");
-    let row = client
-        .query_one(&wrapped, &[&filter.include, &filter.exclude])
+    version: i32,
+) -> Result<Vec<T>, CatalogError> {
+    let wrapped = format!("SELECT row_to_json(q)::text FROM ({sql}) q");
+    // `indnullsnotdistinct` is new in PostgreSQL 15; before it, every index treats NULLs as
+    // distinct.
+    let wrapped = if version < 150000 {
+        wrapped.replace("i.indnullsnotdistinct", "false")
+    } else {
+        wrapped
+    };
+    let query_err = |e: tokio_postgres::Error| CatalogError::Query {
+        what,
+        message: crate::conn::db_message(&e),
+    };
+    let params: [&(dyn ToSql + Sync); 2] = [&filter.include, &filter.exclude];
+    let stream = client
+        .query_raw(&wrapped, params)
         .await
-        .map_err(|e| CatalogError::Query {
+        .map_err(query_err)?;
+    let mut stream = std::pin::pin!(stream);
+    let mut out = Vec::new();
+    while let Some(row) = stream.try_next().await.map_err(query_err)? {
+        let text: &str = row.try_get(0).map_err(|e| CatalogError::Decode {
             what,
-            message: crate::conn::db_message(&e),
+            message: e.to_string(),
         })?;
-    Ok(row.get(0))
+        out.push(
+            serde_json::from_str(text).map_err(|e| CatalogError::Decode {
+                what,
+                message: format!("{e} in {text}"),
+            })?,
+        );
+    }
+    Ok(out)
 }
 
 /// Reads the whole schema of the database `client` is connected to. The connection must not
@@ -140,7 +144,9 @@ pub async fn inspect(client: &Client, filter: &Filter) -> Result<Inspection, Cat
     Ok(inspection)
 }
 
-async fn inspect_in_snapshot(client: &Client, filter: &Filter) -> Result<Inspection, CatalogError> {
+/// The server's `server_version_num` (e.g. 150018); an error for servers older than
+/// PostgreSQL 14.
+pub async fn server_version_num(client: &Client) -> Result<i32, CatalogError> {
     let version: i32 = client
         .query_one("SELECT current_setting('server_version_num')::int", &[])
         .await
@@ -153,25 +159,20 @@ async fn inspect_in_snapshot(client: &Client, filter: &Filter) -> Result<Inspect
         let v = format!("{}.{}", version / 10000, version % 10000);
         return Err(CatalogError::Unsupported(v));
     }
-    let mut queries: Vec<(&str, &str)> = QUERIES.to_vec();
-    if version >= 180000 {
-        queries.push(NOT_NULL_NAMES);
-    }
-    let results = try_join_all(
-        queries
-            .iter()
-            .map(|(what, sql)| run_json(client, what, sql, filter)),
-    )
-    .await?;
-    let texts: std::collections::BTreeMap<&str, String> =
-        queries.iter().map(|(w, _)| *w).zip(results).collect();
-    let mut schema = rows::assemble(&texts)?;
+    Ok(version)
+}
+
+async fn inspect_in_snapshot(client: &Client, filter: &Filter) -> Result<Inspection, CatalogError> {
+    let version = server_version_num(client).await?;
+    let rows = rows::fetch_all(client, filter, version).await?;
+    let queries = rows.queries;
+    let mut schema = rows::assemble(rows)?;
     schema.not_null_constraints = version >= 180000;
     Ok(Inspection {
         schema,
         server_version_num: version,
         // BEGIN, the version, the kind queries and COMMIT.
-        queries: queries.len() + 3,
+        queries: queries + 3,
     })
 }
 

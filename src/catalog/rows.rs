@@ -1,21 +1,105 @@
 //! Decoding of the catalog queries' JSON rows and their assembly into the model.
 
-use super::CatalogError;
+use super::{CatalogError, Filter, fetch};
 use crate::model::*;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
+use tokio_postgres::Client;
 
-fn decode<T: DeserializeOwned>(
-    texts: &BTreeMap<&str, String>,
-    what: &'static str,
-) -> Result<Vec<T>, CatalogError> {
-    let Some(text) = texts.get(what) else {
-        return Ok(Vec::new());
-    };
-    serde_json::from_str(text).map_err(|e| CatalogError::Decode {
-        what,
-        message: e.to_string(),
+/// The decoded rows of every catalog query.
+pub(super) struct Rows {
+    schemas: Vec<SchemaRow>,
+    extensions: Vec<ExtensionRow>,
+    enums: Vec<EnumRow>,
+    domains: Vec<DomainRow>,
+    composites: Vec<CompositeRow>,
+    sequences: Vec<SequenceRow>,
+    tables: Vec<TableRow>,
+    columns: Vec<ColumnRow>,
+    constraints: Vec<ConstraintRow>,
+    indexes: Vec<IndexRow>,
+    views: Vec<ViewRow>,
+    functions: Vec<FunctionRow>,
+    triggers: Vec<TriggerRow>,
+    policies: Vec<PolicyRow>,
+    depends: Vec<DependRow>,
+    not_nulls: Vec<NotNullRow>,
+    /// How many queries were sent.
+    pub(super) queries: usize,
+}
+
+/// Runs every catalog query, pipelined on `client`, decoding rows as they arrive.
+pub(super) async fn fetch_all(
+    client: &Client,
+    filter: &Filter,
+    version: i32,
+) -> Result<Rows, CatalogError> {
+    macro_rules! q {
+        ($what:literal, $file:literal) => {
+            fetch(client, $what, include_str!($file), filter, version)
+        };
+    }
+    let named_not_nulls = version >= 180000;
+    let (
+        schemas,
+        extensions,
+        enums,
+        domains,
+        composites,
+        sequences,
+        tables,
+        columns,
+        constraints,
+        indexes,
+        views,
+        functions,
+        triggers,
+        policies,
+        depends,
+        not_nulls,
+    ) = tokio::try_join!(
+        q!("schemas", "queries/schemas.sql"),
+        q!("extensions", "queries/extensions.sql"),
+        q!("enums", "queries/enums.sql"),
+        q!("domains", "queries/domains.sql"),
+        q!("composite types", "queries/composites.sql"),
+        q!("sequences", "queries/sequences.sql"),
+        q!("tables", "queries/tables.sql"),
+        q!("columns", "queries/columns.sql"),
+        q!("constraints", "queries/constraints.sql"),
+        q!("indexes", "queries/indexes.sql"),
+        q!("views", "queries/views.sql"),
+        q!("functions", "queries/functions.sql"),
+        q!("triggers", "queries/triggers.sql"),
+        q!("policies", "queries/policies.sql"),
+        q!("dependencies", "queries/depends.sql"),
+        // NOT NULL constraints are catalog objects with names from PostgreSQL 18 on.
+        async {
+            if named_not_nulls {
+                q!("not-null constraints", "queries/not_null_names.sql").await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )?;
+    Ok(Rows {
+        schemas,
+        extensions,
+        enums,
+        domains,
+        composites,
+        sequences,
+        tables,
+        columns,
+        constraints,
+        indexes,
+        views,
+        functions,
+        triggers,
+        policies,
+        depends,
+        not_nulls,
+        queries: 15 + usize::from(named_not_nulls),
     })
 }
 
@@ -282,9 +366,9 @@ fn sorted(mut grants: Vec<Grant>) -> Vec<Grant> {
 }
 
 /// Builds the model from the decoded rows of every query.
-pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, CatalogError> {
+pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
     let mut s = Schema::default();
-    for r in decode::<SchemaRow>(texts, "schemas")? {
+    for r in rows.schemas {
         s.schemas.insert(
             r.name,
             Namespace {
@@ -293,7 +377,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<ExtensionRow>(texts, "extensions")? {
+    for r in rows.extensions {
         s.extensions.insert(
             r.name,
             Extension {
@@ -303,7 +387,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<EnumRow>(texts, "enums")? {
+    for r in rows.enums {
         s.enums.insert(
             QualName::new(r.schema, r.name),
             EnumType {
@@ -313,7 +397,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<DomainRow>(texts, "domains")? {
+    for r in rows.domains {
         s.domains.insert(
             QualName::new(r.schema, r.name),
             Domain {
@@ -328,7 +412,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<CompositeRow>(texts, "composite types")? {
+    for r in rows.composites {
         s.composites.insert(
             QualName::new(r.schema, r.name),
             CompositeType {
@@ -347,7 +431,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<SequenceRow>(texts, "sequences")? {
+    for r in rows.sequences {
         s.sequences.insert(
             QualName::new(r.schema, r.name),
             Sequence {
@@ -365,7 +449,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<TableRow>(texts, "tables")? {
+    for r in rows.tables {
         s.tables.insert(
             QualName::new(r.schema, r.name),
             Table {
@@ -388,7 +472,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
         );
     }
     let mut views = BTreeMap::new();
-    for r in decode::<ViewRow>(texts, "views")? {
+    for r in rows.views {
         views.insert(
             QualName::new(r.schema, r.name),
             View {
@@ -401,33 +485,35 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    let mut columns = decode::<ColumnRow>(texts, "columns")?;
+    let mut columns = rows.columns;
     columns
         .sort_by(|a, b| (&a.schema, &a.table, a.position).cmp(&(&b.schema, &b.table, b.position)));
     for r in columns {
         let q = QualName::new(&r.schema, &r.table);
         if let Some(t) = s.tables.get_mut(&q) {
             let identity = match r.identity.as_str() {
-                "a" | "d" => r.identity_sequence.map(|seq| Identity {
-                    kind: if r.identity == "a" {
-                        IdentityKind::Always
-                    } else {
-                        IdentityKind::ByDefault
-                    },
-                    sequence_name: seq.name.into(),
-                    sequence: Sequence {
-                        data_type: seq.data_type,
-                        start: seq.start,
-                        increment: seq.increment,
-                        min_value: seq.min_value,
-                        max_value: seq.max_value,
-                        cache: seq.cache,
-                        cycle: seq.cycle,
-                        owned_by: None,
-                        unlogged: false,
-                        comment: None,
-                        grants: Vec::new(),
-                    },
+                "a" | "d" => r.identity_sequence.map(|seq| {
+                    Box::new(Identity {
+                        kind: if r.identity == "a" {
+                            IdentityKind::Always
+                        } else {
+                            IdentityKind::ByDefault
+                        },
+                        sequence_name: seq.name.into(),
+                        sequence: Sequence {
+                            data_type: seq.data_type,
+                            start: seq.start,
+                            increment: seq.increment,
+                            min_value: seq.min_value,
+                            max_value: seq.max_value,
+                            cache: seq.cache,
+                            cycle: seq.cycle,
+                            owned_by: None,
+                            unlogged: false,
+                            comment: None,
+                            grants: Vec::new(),
+                        },
+                    })
                 }),
                 _ => None,
             };
@@ -455,7 +541,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
         }
     }
     s.views = views;
-    for r in decode::<NotNullRow>(texts, "not-null constraints")? {
+    for r in rows.not_nulls {
         let generated = format!("{}_{}_not_null", r.table, r.column);
         if r.name == generated {
             continue;
@@ -468,7 +554,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             c.not_null_name = Some(r.name);
         }
     }
-    for r in decode::<ConstraintRow>(texts, "constraints")? {
+    for r in rows.constraints {
         let kind = match r.kind.as_str() {
             "p" => ConstraintKind::PrimaryKey,
             "u" => ConstraintKind::Unique,
@@ -507,7 +593,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             );
         }
     }
-    for r in decode::<IndexRow>(texts, "indexes")? {
+    for r in rows.indexes {
         s.indexes.insert(
             QualName::new(r.schema, r.name),
             Index {
@@ -524,7 +610,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<FunctionRow>(texts, "functions")? {
+    for r in rows.functions {
         let name = QualName::new(r.schema, r.name);
         let kind = match r.kind {
             FunctionKind::Function => ObjectKind::Function,
@@ -548,7 +634,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<TriggerRow>(texts, "triggers")? {
+    for r in rows.triggers {
         let table = QualName::new(r.schema, r.table);
         s.triggers.insert(
             ObjectId::in_table(ObjectKind::Trigger, &table, &r.name),
@@ -567,7 +653,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<PolicyRow>(texts, "policies")? {
+    for r in rows.policies {
         let table = QualName::new(r.schema, r.table);
         s.policies.insert(
             ObjectId::in_table(ObjectKind::Policy, &table, &r.name),
@@ -582,7 +668,7 @@ pub(super) fn assemble(texts: &BTreeMap<&str, String>) -> Result<Schema, Catalog
             },
         );
     }
-    for r in decode::<DependRow>(texts, "dependencies")? {
+    for r in rows.depends {
         let from = ObjectId {
             kind: r.from_kind,
             schema: r.from_schema,

@@ -198,11 +198,11 @@ pub fn diff(from: &Schema, to: &Schema, opts: &DiffOptions) -> Vec<Change> {
 
 /// Applies explicit renames (new → old identity) to a copy of `from`, returning it with the
 /// `Rename` changes that apply.
-pub fn apply_renames(
-    from: &Schema,
+pub fn apply_renames<'a>(
+    from: &'a Schema,
     to: &Schema,
     renames: &BTreeMap<ObjectId, ObjectId>,
-) -> (Schema, Vec<Change>) {
+) -> (std::borrow::Cow<'a, Schema>, Vec<Change>) {
     rename::apply(from, to, renames)
 }
 

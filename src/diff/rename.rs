@@ -7,16 +7,21 @@
 
 use super::{Action, Change};
 use crate::model::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Applies `renames` (new identity → old identity) to a copy of `from`. Returns the renamed
 /// model and a `Rename` change for each rename that applies (old present in `from`, new absent
-/// from `from` and present in `to`).
-pub(super) fn apply(
-    from: &Schema,
+/// from `from` and present in `to`). Without renames, `from` itself is returned: no copy of a
+/// large model is made for nothing.
+pub(super) fn apply<'a>(
+    from: &'a Schema,
     to: &Schema,
     renames: &BTreeMap<ObjectId, ObjectId>,
-) -> (Schema, Vec<Change>) {
+) -> (Cow<'a, Schema>, Vec<Change>) {
+    if renames.is_empty() {
+        return (Cow::Borrowed(from), Vec::new());
+    }
     let mut s = from.clone();
     let mut changes = Vec::new();
     for (new, old) in renames {
@@ -100,7 +105,7 @@ pub(super) fn apply(
         };
         s.depends = s.depends.iter().map(|(a, b)| (fix(a), fix(b))).collect();
     }
-    (s, changes)
+    (Cow::Owned(s), changes)
 }
 
 /// Moves `map[old]` to `map[new]` when the old name exists, the new one does not yet, and

@@ -130,6 +130,42 @@ impl Schema {
             && self.policies.is_empty()
     }
 
+    /// The model's content without the dependency list, borrowed: serializes exactly as
+    /// [`Schema::without_depends`] does, without copying the model.
+    pub fn content(&self) -> Content<'_> {
+        // No `..`: a new field must be placed here or explicitly left out.
+        let Schema {
+            schemas,
+            extensions,
+            enums,
+            domains,
+            composites,
+            sequences,
+            tables,
+            views,
+            indexes,
+            functions,
+            triggers,
+            policies,
+            not_null_constraints: _,
+            depends: _,
+        } = self;
+        Content {
+            schemas,
+            extensions,
+            enums,
+            domains,
+            composites,
+            sequences,
+            tables,
+            views,
+            indexes,
+            functions,
+            triggers,
+            policies,
+        }
+    }
+
     /// A copy of the model without the dependency list, for comparing two models for
     /// equality of content.
     pub fn without_depends(&self) -> Schema {
@@ -139,6 +175,24 @@ impl Schema {
             ..self.clone()
         }
     }
+}
+
+/// A borrowed view of a [`Schema`]'s content (everything but the dependency list and the
+/// server-version flag), for fingerprints.
+#[derive(Debug, Serialize)]
+pub struct Content<'a> {
+    schemas: &'a BTreeMap<String, Namespace>,
+    extensions: &'a BTreeMap<String, Extension>,
+    enums: &'a BTreeMap<QualName, EnumType>,
+    domains: &'a BTreeMap<QualName, Domain>,
+    composites: &'a BTreeMap<QualName, CompositeType>,
+    sequences: &'a BTreeMap<QualName, Sequence>,
+    tables: &'a BTreeMap<QualName, Table>,
+    views: &'a BTreeMap<QualName, View>,
+    indexes: &'a BTreeMap<QualName, Index>,
+    functions: &'a BTreeMap<ObjectId, Function>,
+    triggers: &'a BTreeMap<ObjectId, Trigger>,
+    policies: &'a BTreeMap<ObjectId, Policy>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -151,4 +205,30 @@ fn is_true(b: &bool) -> bool {
 
 fn true_() -> bool {
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_serializes_like_the_model_without_dependencies() {
+        let mut s = Schema::default();
+        s.schemas.insert("app".into(), Namespace::default());
+        s.enums.insert(
+            QualName::new("app", "mood"),
+            EnumType {
+                labels: vec!["sad".into(), "ok".into()],
+                comment: Some("how it feels".into()),
+                grants: Vec::new(),
+            },
+        );
+        s.not_null_constraints = true;
+        let t = ObjectId::of(ObjectKind::Table, &QualName::new("app", "t"));
+        s.depends.insert((t, ObjectId::schema("app")));
+        let borrowed = serde_json::to_string(&s.content()).unwrap();
+        let copied = serde_json::to_string(&s.without_depends()).unwrap();
+        assert_eq!(borrowed, copied);
+        assert!(borrowed.contains("\"app.mood\""), "{borrowed}");
+    }
 }

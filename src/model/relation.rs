@@ -90,7 +90,7 @@ pub struct Column {
     pub default: Option<String>,
     /// Identity column settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<Identity>,
+    pub identity: Option<Box<Identity>>,
     /// Expression of a `GENERATED ALWAYS AS (...) STORED` column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,

@@ -5,58 +5,104 @@ use crate::diff::{Action, Alteration, Change};
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+/// The dependency pairs of one schema, `(dependent, referenced)`, over its objects.
+///
+/// Identities are interned: each object's [`ObjectId`] is stored once (in sorted order) and
+/// the pairs are index pairs, sorted, so iteration is in `(ObjectId, ObjectId)` order, as a
+/// set of identity pairs would be, at a fraction of the memory (a large catalog has hundreds
+/// of thousands of pairs).
+pub(super) struct Deps {
+    ids: Vec<ObjectId>,
+    pairs: Vec<(u32, u32)>,
+}
+
+impl Deps {
+    /// The pairs, in order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&ObjectId, &ObjectId)> {
+        self.pairs
+            .iter()
+            .map(|&(a, b)| (&self.ids[a as usize], &self.ids[b as usize]))
+    }
+}
+
+/// Collects pairs between objects of one schema; pairs naming an object the schema does not
+/// hold are left out (they order nothing).
+struct Collector {
+    ids: Vec<ObjectId>,
+    pairs: Vec<(u32, u32)>,
+}
+
+impl Collector {
+    fn index(&self, id: &ObjectId) -> Option<u32> {
+        self.ids.binary_search(id).ok().map(|i| i as u32)
+    }
+
+    fn add(&mut self, a: &ObjectId, b: &ObjectId) {
+        if let (Some(a), Some(b)) = (self.index(a), self.index(b)) {
+            self.pairs.push((a, b));
+        }
+    }
+}
+
 /// All dependency pairs of a schema used for ordering and for finding dependents: the
 /// recorded ones plus those the model implies (objects on their schema, columns on their
 /// types, foreign keys on the keys they reference). Sequence ownership is left out: it is
 /// ordered separately to avoid a cycle with the column default that uses the sequence.
-pub(super) fn all_depends(s: &Schema) -> BTreeSet<(ObjectId, ObjectId)> {
-    let mut deps: BTreeSet<(ObjectId, ObjectId)> = s
-        .depends
-        .iter()
-        .filter(|(a, b)| !(a.kind == ObjectKind::Sequence && b.kind == ObjectKind::Table))
-        // Objects Postgres manages itself (constraints cloned onto partitions, indexes
-        // backing constraints, identity sequences) are not modelled and order nothing.
-        .filter(|(a, b)| exists(s, a) && exists(s, b))
-        .cloned()
-        .collect();
-    for id in s.object_ids() {
+pub(super) fn all_depends(s: &Schema) -> Deps {
+    let mut c = Collector {
+        ids: s.object_ids(),
+        pairs: Vec::new(),
+    };
+    // Objects Postgres manages itself (constraints cloned onto partitions, indexes backing
+    // constraints, identity sequences) are not modelled and order nothing: the collector
+    // leaves them out.
+    for (a, b) in &s.depends {
+        if !(a.kind == ObjectKind::Sequence && b.kind == ObjectKind::Table) {
+            c.add(a, b);
+        }
+    }
+    for i in 0..c.ids.len() {
+        let id = &c.ids[i];
         if !id.kind.is_global() && id.table.is_none() {
-            deps.insert((id.clone(), ObjectId::schema(&id.schema)));
+            let schema = ObjectId::schema(&id.schema);
+            if let Some(b) = c.index(&schema) {
+                c.pairs.push((i as u32, b));
+            }
         }
     }
     for (name, e) in &s.extensions {
-        deps.insert((ObjectId::extension(name), ObjectId::schema(&e.schema)));
+        c.add(&ObjectId::extension(name), &ObjectId::schema(&e.schema));
     }
     for (q, t) in &s.tables {
         let tid = ObjectId::of(ObjectKind::Table, q);
-        for c in &t.columns {
-            if let Some(tr) = &c.type_ref
+        for col in &t.columns {
+            if let Some(tr) = &col.type_ref
                 && let Some(k) = type_kind(s, tr)
             {
-                deps.insert((ObjectId::column(q, &c.name), ObjectId::of(k, tr)));
+                c.add(&ObjectId::column(q, &col.name), &ObjectId::of(k, tr));
             }
         }
-        for (n, c) in &t.constraints {
+        for (n, k) in &t.constraints {
             let cid = ObjectId::constraint(q, n);
-            deps.insert((cid.clone(), tid.clone()));
-            if let Some(fk) = &c.foreign_key {
-                deps.insert((cid.clone(), ObjectId::of(ObjectKind::Table, &fk.references)));
+            c.add(&cid, &tid);
+            if let Some(fk) = &k.foreign_key {
+                c.add(&cid, &ObjectId::of(ObjectKind::Table, &fk.references));
                 if let Some(rt) = s.tables.get(&fk.references) {
                     for (rn, rc) in &rt.constraints {
                         if matches!(rc.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique)
                             && rc.columns == fk.ref_columns
                         {
-                            deps.insert((cid.clone(), ObjectId::constraint(&fk.references, rn)));
+                            c.add(&cid, &ObjectId::constraint(&fk.references, rn));
                         }
                     }
                 }
             }
         }
         if let Some(p) = &t.partition_of {
-            deps.insert((tid.clone(), ObjectId::of(ObjectKind::Table, &p.parent)));
+            c.add(&tid, &ObjectId::of(ObjectKind::Table, &p.parent));
         }
         for p in &t.inherits {
-            deps.insert((tid.clone(), ObjectId::of(ObjectKind::Table, p)));
+            c.add(&tid, &ObjectId::of(ObjectKind::Table, p));
         }
     }
     for (q, i) in &s.indexes {
@@ -65,18 +111,21 @@ pub(super) fn all_depends(s: &Schema) -> BTreeSet<(ObjectId, ObjectId)> {
         } else {
             ObjectKind::Table
         };
-        deps.insert((
-            ObjectId::of(ObjectKind::Index, q),
-            ObjectId::of(kind, &i.table),
-        ));
+        c.add(
+            &ObjectId::of(ObjectKind::Index, q),
+            &ObjectId::of(kind, &i.table),
+        );
     }
     for (id, t) in &s.triggers {
-        deps.insert((id.clone(), relation_id(s, &t.table)));
+        c.add(id, &relation_id(s, &t.table));
     }
     for (id, p) in &s.policies {
-        deps.insert((id.clone(), ObjectId::of(ObjectKind::Table, &p.table)));
+        c.add(id, &ObjectId::of(ObjectKind::Table, &p.table));
     }
-    deps
+    let Collector { ids, mut pairs } = c;
+    pairs.sort_unstable();
+    pairs.dedup();
+    Deps { ids, pairs }
 }
 
 /// The identity of the table or view named `q`.
@@ -136,7 +185,12 @@ pub(super) fn exists(s: &Schema, id: &ObjectId) -> bool {
 /// functions, foreign keys on recreated keys, and so on, transitively. Objects on tables
 /// whose columns change type are recreated too, as Postgres refuses to alter a column a
 /// view uses.
-pub(super) fn expand_dependents(from: &Schema, to: &Schema, changes: &[Change]) -> Vec<Change> {
+pub(super) fn expand_dependents(
+    from: &Schema,
+    to: &Schema,
+    changes: &[Change],
+    deps: &Deps,
+) -> Vec<Change> {
     // A renamed object may also change otherwise: renames are kept apart so both survive.
     let (renames, others): (Vec<&Change>, Vec<&Change>) = changes
         .iter()
@@ -146,8 +200,7 @@ pub(super) fn expand_dependents(from: &Schema, to: &Schema, changes: &[Change]) 
         .map(|c| (c.id.clone(), c.clone()))
         .collect();
     let mut dependents: BTreeMap<&ObjectId, Vec<&ObjectId>> = BTreeMap::new();
-    let deps = all_depends(from);
-    for (a, b) in &deps {
+    for (a, b) in deps.iter() {
         dependents.entry(b).or_default().push(a);
     }
     let mut queue: VecDeque<ObjectId> = VecDeque::new();

@@ -1,7 +1,7 @@
 //! Ordering steps: a petgraph graph with edges from both sides' dependencies and a Kahn loop
 //! with a priority queue (creates early, drops late, ties by object identity).
 
-use super::deps::all_depends;
+use super::deps::Deps;
 use super::{Phase, PlanError, Step};
 use crate::model::{ConstraintKind, ObjectId, ObjectKind, Schema};
 use petgraph::Direction;
@@ -86,8 +86,15 @@ impl<'a> Index<'a> {
 const BUILD: &[Phase] = &[Phase::Create, Phase::Alter];
 const DROP: &[Phase] = &[Phase::Drop];
 
-/// Orders `steps` (changing `from` into `to`).
-pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<Step>, PlanError> {
+/// Orders `steps` (changing `from` into `to`, whose dependency sets are `from_deps` and
+/// `to_deps`).
+pub(super) fn order(
+    from: &Schema,
+    to: &Schema,
+    steps: Vec<Step>,
+    from_deps: &Deps,
+    to_deps: &Deps,
+) -> Result<Vec<Step>, PlanError> {
     let idx = Index::new(&steps);
     let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(steps.len(), steps.len() * 2);
     let nodes: Vec<NodeIndex> = (0..steps.len()).map(|i| g.add_node(i)).collect();
@@ -143,8 +150,8 @@ pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<
         }
     }
     // Desired side: what an object needs is built first.
-    for (a, b) in all_depends(to) {
-        let after = idx.of_or_table(&a, BUILD, &[Phase::Create]);
+    for (a, b) in to_deps.iter() {
+        let after = idx.of_or_table(a, BUILD, &[Phase::Create]);
         if after.is_empty() {
             continue;
         }
@@ -159,9 +166,9 @@ pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<
             .parent_table()
             .is_some_and(|t| t == b.qual_name() && b.kind == ObjectKind::Table);
         let needed = if own_table {
-            idx.of(&b, b_phases)
+            idx.of(b, b_phases)
         } else {
-            idx.with_columns(&b, b_phases)
+            idx.with_columns(b, b_phases)
         };
         for nb in needed {
             for &na in &after {
@@ -170,9 +177,9 @@ pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<
         }
     }
     // Current side: what uses an object lets go of it before it is dropped or altered.
-    for (a, b) in all_depends(from) {
-        let a_drops = idx.of_or_table(&a, DROP, DROP);
-        let a_alters = idx.of(&a, &[Phase::Alter]);
+    for (a, b) in from_deps.iter() {
+        let a_drops = idx.of_or_table(a, DROP, DROP);
+        let a_alters = idx.of(a, &[Phase::Alter]);
         if a_drops.is_empty() && a_alters.is_empty() {
             continue;
         }
@@ -180,11 +187,11 @@ pub(super) fn order(from: &Schema, to: &Schema, steps: Vec<Step>) -> Result<Vec<
             .parent_table()
             .is_some_and(|t| t == b.qual_name() && b.kind == ObjectKind::Table);
         let (b_drops, b_alters) = if own_table {
-            (idx.of(&b, DROP), idx.of(&b, &[Phase::Alter]))
+            (idx.of(b, DROP), idx.of(b, &[Phase::Alter]))
         } else {
             (
-                idx.with_columns(&b, DROP),
-                idx.with_columns(&b, &[Phase::Alter]),
+                idx.with_columns(b, DROP),
+                idx.with_columns(b, &[Phase::Alter]),
             )
         };
         for &na in &a_drops {

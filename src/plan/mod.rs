@@ -162,15 +162,26 @@ impl Plan {
 /// A stable fingerprint of a schema's content (SHA-256 of its canonical JSON, without the
 /// dependency list).
 pub fn fingerprint(schema: &Schema) -> String {
-    let json = serde_json::to_vec(&schema.without_depends()).expect("model serializes");
-    let digest = Sha256::digest(&json);
+    // Streamed into the hash: neither a copy of the model nor its JSON text is kept.
+    struct Hasher(Sha256);
+    impl std::io::Write for Hasher {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = Hasher(Sha256::new());
+    serde_json::to_writer(&mut hasher, &schema.content()).expect("model serializes");
+    let digest = hasher.0.finalize();
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Plans the migration from `from` (current) to `to` (desired) and its rollback.
 pub fn plan(from: &Schema, to: &Schema, opts: &PlanOptions) -> Result<Plan, PlanError> {
     let changes = diff::diff(from, to, &opts.diff);
-    let steps = ordered_steps(from, to, &changes, opts)?;
     // The rollback renames back.
     let mut back_opts = opts.clone();
     back_opts.diff.renames = opts
@@ -180,18 +191,30 @@ pub fn plan(from: &Schema, to: &Schema, opts: &PlanOptions) -> Result<Plan, Plan
         .map(|(new, old)| (old.clone(), new.clone()))
         .collect();
     let back_changes = diff::diff(to, from, &back_opts.diff);
-    let mut rollback = ordered_steps(to, from, &back_changes, &back_opts)?;
+    let (steps, mut rollback) = if opts.diff.renames.is_empty() {
+        // Each side's dependency set serves both directions: computed once per side.
+        let (from_deps, to_deps) = (deps::all_depends(from), deps::all_depends(to));
+        (
+            order_steps(from, to, &changes, opts, &from_deps, &to_deps)?,
+            order_steps(to, from, &back_changes, &back_opts, &to_deps, &from_deps)?,
+        )
+    } else {
+        (
+            ordered_steps(from, to, &changes, opts)?,
+            ordered_steps(to, from, &back_changes, &back_opts)?,
+        )
+    };
     // A rollback step restores data only if the forward plan did not destroy it.
+    let lost_ids: std::collections::BTreeSet<&ObjectId> = steps
+        .iter()
+        .filter(|s| s.has(HazardKind::DataLoss))
+        .map(|s| &s.id)
+        .collect();
     for r in &mut rollback {
-        let lost = steps.iter().any(|s| {
-            s.has(HazardKind::DataLoss)
-                && (s.id == r.id
-                    || r.id.parent_table().is_some_and(|t| {
-                        s.id.qual_name() == t
-                            && s.id.table.is_none()
-                            && s.id.kind == crate::model::ObjectKind::Table
-                    }))
-        });
+        let lost = lost_ids.contains(&r.id)
+            || r.id.parent_table().is_some_and(|t| {
+                lost_ids.contains(&ObjectId::of(crate::model::ObjectKind::Table, &t))
+            });
         r.restores_data = Some(!lost);
     }
     Ok(Plan {
@@ -214,8 +237,28 @@ pub fn ordered_steps(
 ) -> Result<Vec<Step>, PlanError> {
     // Renamed objects are known under their new names from the first step on.
     let (renamed, _) = diff::apply_renames(from, to, &opts.diff.renames);
-    let from = &renamed;
-    let expanded = deps::expand_dependents(from, to, changes);
+    let from = &*renamed;
+    order_steps(
+        from,
+        to,
+        changes,
+        opts,
+        &deps::all_depends(from),
+        &deps::all_depends(to),
+    )
+}
+
+/// [`ordered_steps`] with renames already applied to `from` and both sides' dependency sets
+/// ([`deps::all_depends`]) computed.
+fn order_steps(
+    from: &Schema,
+    to: &Schema,
+    changes: &[Change],
+    opts: &PlanOptions,
+    from_deps: &deps::Deps,
+    to_deps: &deps::Deps,
+) -> Result<Vec<Step>, PlanError> {
+    let expanded = deps::expand_dependents(from, to, changes, from_deps);
     let built = steps::build(from, to, &expanded, opts);
-    graph::order(from, to, built)
+    graph::order(from, to, built, from_deps, to_deps)
 }

@@ -132,7 +132,8 @@ impl Shadow {
     }
 
     /// Executes the ordered statements in a fresh temporary database, inspects it and drops
-    /// it (also when a statement fails).
+    /// it (also when a statement fails; on the embedded cluster, which is removed as a whole,
+    /// a successfully loaded database is left in place).
     pub async fn load(
         &self,
         files: &[SourceFile],
@@ -141,6 +142,15 @@ impl Shadow {
     ) -> Result<Inspection, ShadowError> {
         let db = self.create_database().await?;
         let result = self.load_into(&db, files, stmts, filter).await;
+        if result.is_ok() && matches!(self, Shadow::Embedded(_)) {
+            // The private cluster is removed as a whole when the run ends; dropping the
+            // database first would only cost a checkpoint.
+            TEMP_DATABASES
+                .lock()
+                .expect("lock")
+                .retain(|(_, n)| n != db.dbname());
+            return result;
+        }
         let dropped = self.drop_database(&db).await;
         let inspection = result?;
         dropped?;

@@ -1,6 +1,6 @@
 -- Columns of tables, views and materialized views, in attnum order. attgenerated and
 -- attidentity exist on every supported version (12+); NOT NULL constraint names (18+) are read
--- separately.
+-- separately. Unordered: the inspector sorts the columns of each table by position.
 SELECT n.nspname AS schema,
        c.relname AS "table",
        a.attname AS name,
@@ -15,28 +15,30 @@ SELECT n.nspname AS schema,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
        a.attgenerated AS generated_kind,
        a.attidentity AS identity,
-       (SELECT json_build_object(
-                 'name', json_build_object('schema', sn.nspname, 'name', sc.relname),
-                 'data_type', format_type(s.seqtypid, NULL),
-                 'start', s.seqstart, 'increment', s.seqincrement,
-                 'min_value', s.seqmin, 'max_value', s.seqmax,
-                 'cache', s.seqcache, 'cycle', s.seqcycle)
-          FROM pg_catalog.pg_depend d
-          JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid
-          JOIN pg_catalog.pg_class sc ON sc.oid = s.seqrelid
-          JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
-         WHERE a.attidentity <> '' AND d.classid = 'pg_catalog.pg_class'::regclass
-           AND d.refclassid = 'pg_catalog.pg_class'::regclass
-           AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'i'
-         LIMIT 1) AS identity_sequence,
+       CASE WHEN a.attidentity <> '' THEN
+         (SELECT json_build_object(
+                   'name', json_build_object('schema', sn.nspname, 'name', sc.relname),
+                   'data_type', format_type(s.seqtypid, NULL),
+                   'start', s.seqstart, 'increment', s.seqincrement,
+                   'min_value', s.seqmin, 'max_value', s.seqmax,
+                   'cache', s.seqcache, 'cycle', s.seqcycle)
+            FROM pg_catalog.pg_depend d
+            JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid
+            JOIN pg_catalog.pg_class sc ON sc.oid = s.seqrelid
+            JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace
+           WHERE d.classid = 'pg_catalog.pg_class'::regclass
+             AND d.refclassid = 'pg_catalog.pg_class'::regclass
+             AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'i'
+           LIMIT 1) END AS identity_sequence,
        a.attislocal AS is_local,
-       col_description(c.oid, a.attnum) AS comment,
-       (SELECT coalesce(json_agg(json_build_object(
-                   'grantee', CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END,
-                   'privilege', x.privilege_type, 'grantable', x.is_grantable)
-                 ORDER BY 1, 2), '[]')
-          FROM aclexplode(a.attacl) x
-         WHERE x.grantee <> c.relowner) AS grants
+       dsc.description AS comment,
+       CASE WHEN a.attacl IS NOT NULL THEN
+         (SELECT coalesce(json_agg(json_build_object(
+                     'grantee', CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END,
+                     'privilege', x.privilege_type, 'grantable', x.is_grantable)
+                   ORDER BY 1, 2), '[]')
+            FROM aclexplode(a.attacl) x
+           WHERE x.grantee <> c.relowner) ELSE '[]' END AS grants
   FROM pg_catalog.pg_attribute a
   JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -46,6 +48,8 @@ SELECT n.nspname AS schema,
   LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
   LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
   LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+  LEFT JOIN pg_catalog.pg_description dsc
+         ON dsc.objoid = c.oid AND dsc.classoid = 'pg_catalog.pg_class'::regclass AND dsc.objsubid = a.attnum
  WHERE c.relkind IN ('r', 'p', 'v', 'm')
    AND a.attnum > 0 AND NOT a.attisdropped
    AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
@@ -54,4 +58,3 @@ SELECT n.nspname AS schema,
    AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
                     WHERE d.classid = 'pg_catalog.pg_class'::regclass
                       AND d.objid = c.oid AND d.deptype = 'e')
- ORDER BY n.nspname, c.relname, a.attnum

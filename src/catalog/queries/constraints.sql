@@ -5,14 +5,15 @@ SELECT n.nspname AS schema,
        k.conname AS name,
        k.contype AS kind,
        pg_get_constraintdef(k.oid) AS definition,
-       (SELECT coalesce(json_agg(a.attname ORDER BY x.ord), '[]')
-          FROM unnest(k.conkey) WITH ORDINALITY x(attnum, ord)
-          JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.attnum) AS columns,
+       -- One index probe per key (cheaper than a join planned per constraint).
+       to_json(ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a
+                              WHERE a.attrelid = k.conrelid AND a.attnum = x.attnum)
+                       FROM unnest(k.conkey) WITH ORDINALITY x(attnum, ord) ORDER BY x.ord)) AS columns,
        CASE WHEN k.contype = 'f' THEN json_build_object(
          'references', json_build_object('schema', fn.nspname, 'name', fc.relname),
-         'ref_columns', (SELECT coalesce(json_agg(a.attname ORDER BY x.ord), '[]')
-                           FROM unnest(k.confkey) WITH ORDINALITY x(attnum, ord)
-                           JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = x.attnum),
+         'ref_columns', to_json(ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a
+                                               WHERE a.attrelid = k.confrelid AND a.attnum = x.attnum)
+                                        FROM unnest(k.confkey) WITH ORDINALITY x(attnum, ord) ORDER BY x.ord)),
          'on_delete', CASE k.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT'
                         WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END,
          'on_update', CASE k.confupdtype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT'
@@ -23,15 +24,20 @@ SELECT n.nspname AS schema,
        k.condeferred AS initially_deferred,
        k.convalidated AS validated,
        k.connoinherit AS no_inherit,
-       coalesce((to_jsonb(i.*) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
-       obj_description(k.oid, 'pg_constraint') AS comment,
-       CASE WHEN k.contype IN ('p', 'u', 'x') THEN obj_description(k.conindid, 'pg_class') END AS index_comment
+       coalesce(i.indnullsnotdistinct, false) AS nulls_not_distinct,
+       dsc.description AS comment,
+       idsc.description AS index_comment
   FROM pg_catalog.pg_constraint k
   JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_class fc ON fc.oid = k.confrelid
   LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
   LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = k.conindid AND k.contype IN ('p', 'u')
+  LEFT JOIN pg_catalog.pg_description dsc
+         ON dsc.objoid = k.oid AND dsc.classoid = 'pg_catalog.pg_constraint'::regclass AND dsc.objsubid = 0
+  LEFT JOIN pg_catalog.pg_description idsc
+         ON idsc.objoid = k.conindid AND idsc.classoid = 'pg_catalog.pg_class'::regclass AND idsc.objsubid = 0
+        AND k.contype IN ('p', 'u', 'x')
  WHERE k.contype IN ('p', 'u', 'c', 'f', 'x')
    AND k.conislocal AND k.conparentid = 0
    AND c.relkind IN ('r', 'p')

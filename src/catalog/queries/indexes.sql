@@ -7,7 +7,8 @@ SELECT n.nspname AS schema,
        i.indisunique AS "unique",
        am.amname AS method,
        (SELECT coalesce(json_agg(json_build_object(
-                   'expression', pg_get_indexdef(i.indexrelid, k.ord::int, false),
+                   'expression', CASE WHEN k.attnum <> 0 THEN quote_ident(att.attname)
+                                       ELSE pg_get_indexdef(i.indexrelid, k.ord::int, false) END,
                    'opclass', CASE WHEN NOT oc.opcdefault THEN ocn.nspname || '.' || oc.opcname END,
                    'collation', CASE WHEN k.coll <> 0 AND k.coll <> coalesce(att.attcollation, 0)
                                      THEN cln.nspname || '.' || cl.collname END,
@@ -21,19 +22,22 @@ SELECT n.nspname AS schema,
           LEFT JOIN pg_catalog.pg_namespace cln ON cln.oid = cl.collnamespace
           LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0
          WHERE k.ord <= i.indnkeyatts) AS keys,
-       (SELECT coalesce(json_agg(a.attname ORDER BY x.ord), '[]')
-          FROM unnest(i.indkey::int2[]) WITH ORDINALITY x(attnum, ord)
-          JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = x.attnum
-         WHERE x.ord > i.indnkeyatts) AS include,
+       CASE WHEN i.indnatts > i.indnkeyatts THEN
+         to_json(ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a
+                                WHERE a.attrelid = i.indrelid AND a.attnum = x.attnum)
+                         FROM unnest(i.indkey::int2[]) WITH ORDINALITY x(attnum, ord)
+                        WHERE x.ord > i.indnkeyatts ORDER BY x.ord)) ELSE '[]' END AS include,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
-       coalesce((to_jsonb(i.*) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
+       coalesce(i.indnullsnotdistinct, false) AS nulls_not_distinct,
        (SELECT coalesce(json_agg(o ORDER BY n), '[]') FROM unnest(ic.reloptions) WITH ORDINALITY x(o, n)) AS options,
-       obj_description(ic.oid, 'pg_class') AS comment
+       dsc.description AS comment
   FROM pg_catalog.pg_index i
   JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+  LEFT JOIN pg_catalog.pg_description dsc
+         ON dsc.objoid = ic.oid AND dsc.classoid = 'pg_catalog.pg_class'::regclass AND dsc.objsubid = 0
  WHERE c.relkind IN ('r', 'p', 'm')
    AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint k
                     WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid

@@ -4,7 +4,7 @@ SELECT n.nspname AS schema,
        c.relkind = 'm' AS materialized,
        pg_get_viewdef(c.oid) AS definition,
        (SELECT coalesce(json_agg(o ORDER BY n), '[]') FROM unnest(c.reloptions) WITH ORDINALITY x(o, n)) AS options,
-       obj_description(c.oid, 'pg_class') AS comment,
+       dsc.description AS comment,
        (SELECT coalesce(json_agg(json_build_object(
                    'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
                    'privilege', a.privilege_type, 'grantable', a.is_grantable)
@@ -13,6 +13,8 @@ SELECT n.nspname AS schema,
          WHERE a.grantee <> c.relowner) AS grants
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_description dsc
+         ON dsc.objoid = c.oid AND dsc.classoid = 'pg_catalog.pg_class'::regclass AND dsc.objsubid = 0
  WHERE c.relkind IN ('v', 'm')
    AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
    AND (cardinality($1::text[]) = 0 OR n.nspname = ANY ($1::text[]))
