@@ -140,8 +140,39 @@ impl Shadow {
         stmts: &[Statement],
         filter: &Filter,
     ) -> Result<Inspection, ShadowError> {
-        let db = self.create_database().await?;
+        let mut db = self.create_database().await?;
+        let jobs = load_jobs();
+        if jobs > 1
+            && let Some(preds) = super::sql::concurrent_schedule(stmts)
+        {
+            match load_concurrently(&db, stmts, &preds, jobs).await {
+                Ok(()) => {
+                    let inspected = async {
+                        let client = db.connect().await?;
+                        Ok(catalog::inspect(&client, filter).await?)
+                    }
+                    .await;
+                    return self.finish(&db, inspected).await;
+                }
+                Err(_) => {
+                    // A dependency the parse could not see (or a real error): start over
+                    // with the serial load, which also locates errors precisely.
+                    self.drop_database(&db).await?;
+                    db = self.create_database().await?;
+                }
+            }
+        }
         let result = self.load_into(&db, files, stmts, filter).await;
+        self.finish(&db, result).await
+    }
+
+    /// Ends a load: drops the temporary database (left in place on the embedded cluster
+    /// after a success) and returns the result.
+    async fn finish(
+        &self,
+        db: &Target,
+        result: Result<Inspection, ShadowError>,
+    ) -> Result<Inspection, ShadowError> {
         if result.is_ok() && matches!(self, Shadow::Embedded(_)) {
             // The private cluster is removed as a whole when the run ends; dropping the
             // database first would only cost a checkpoint.
@@ -151,7 +182,7 @@ impl Shadow {
                 .retain(|(_, n)| n != db.dbname());
             return result;
         }
-        let dropped = self.drop_database(&db).await;
+        let dropped = self.drop_database(db).await;
         let inspection = result?;
         dropped?;
         Ok(inspection)
@@ -185,6 +216,140 @@ impl Shadow {
             }));
         }
         Ok(catalog::inspect(&client, filter).await?)
+    }
+}
+
+/// Connections used to load desired SQL: `PGDIFF_SHADOW_JOBS` when set (1 loads serially),
+/// else the number of CPUs, between 2 and 4.
+fn load_jobs() -> usize {
+    if let Some(n) = std::env::var("PGDIFF_SHADOW_JOBS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return n.max(1);
+    }
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 4)
+}
+
+/// Loads `stmts` into `db` over `jobs` connections, each statement committed on its own and
+/// started once the statements it waits for (`preds`, from
+/// [`super::sql::concurrent_schedule`]) are committed. A deadlock between two statements is
+/// retried; any other error stops the load and is returned (the caller starts over
+/// serially).
+async fn load_concurrently(
+    db: &Target,
+    stmts: &[Statement],
+    preds: &[Vec<usize>],
+    jobs: usize,
+) -> Result<(), String> {
+    struct State {
+        ready: std::collections::BTreeSet<usize>,
+        waiting: Vec<usize>,
+        running: usize,
+        done: usize,
+        failed: Option<String>,
+    }
+    let n = stmts.len();
+    let mut succs = vec![Vec::new(); n];
+    let mut waiting = vec![0; n];
+    for (i, p) in preds.iter().enumerate() {
+        waiting[i] = p.len();
+        for &q in p {
+            succs[q].push(i);
+        }
+    }
+    let state = Mutex::new(State {
+        ready: (0..n).filter(|&i| waiting[i] == 0).collect(),
+        waiting,
+        running: 0,
+        done: 0,
+        failed: None,
+    });
+    let notify = tokio::sync::Notify::new();
+    let clients = futures_util::future::try_join_all((0..jobs.min(n.max(1))).map(|_| async {
+        let client = db.connect().await.map_err(|e| e.to_string())?;
+        client
+            .batch_execute(crate::render::DESIRED_PREAMBLE)
+            .await
+            .map_err(|e| crate::conn::db_message(&e))?;
+        Ok::<_, String>(client)
+    }))
+    .await?;
+    let (state, notify, succs) = (&state, &notify, &succs);
+    let worker = async |client: &tokio_postgres::Client| {
+        loop {
+            // Registered before the state is read, so that no wake-up is lost.
+            let notified = notify.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            let next = {
+                let mut s = state.lock().expect("lock");
+                if s.failed.is_some() || s.done == n {
+                    return;
+                }
+                let next = s.ready.pop_first();
+                match next {
+                    Some(_) => s.running += 1,
+                    None if s.running == 0 => {
+                        s.failed = Some("the load schedule is stuck".into());
+                        drop(s);
+                        notify.notify_waiters();
+                        return;
+                    }
+                    None => {}
+                }
+                next
+            };
+            let Some(i) = next else {
+                notified.await;
+                continue;
+            };
+            let mut tries = 0;
+            let result = loop {
+                match client.batch_execute(&stmts[i].text).await {
+                    Err(e)
+                        if tries < 3
+                            && e.code()
+                                == Some(
+                                    &tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED,
+                                ) =>
+                    {
+                        tries += 1;
+                    }
+                    other => break other,
+                }
+            };
+            let mut s = state.lock().expect("lock");
+            s.running -= 1;
+            match result {
+                Ok(()) => {
+                    s.done += 1;
+                    for &j in &succs[i] {
+                        s.waiting[j] -= 1;
+                        if s.waiting[j] == 0 {
+                            s.ready.insert(j);
+                        }
+                    }
+                }
+                Err(e) => {
+                    s.failed = Some(format!(
+                        "{}: {}",
+                        stmts[i].summary,
+                        crate::conn::db_message(&e)
+                    ));
+                }
+            }
+            drop(s);
+            notify.notify_waiters();
+        }
+    };
+    futures_util::future::join_all(clients.iter().map(worker)).await;
+    match state.lock().expect("lock").failed.take() {
+        Some(m) => Err(m),
+        None => Ok(()),
     }
 }
 

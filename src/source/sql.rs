@@ -1166,6 +1166,166 @@ fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
     Some(out)
 }
 
+/// How a statement takes part in a concurrent load (see [`concurrent_schedule`]).
+enum Access {
+    /// Writes what it creates; reads what it references.
+    Create,
+    /// Writes what it creates and the relation it is defined on (indexes, triggers,
+    /// policies: their generated names and locks are per table); reads what it references.
+    OnRelation(String),
+    /// Changes what it references (ALTER): every key it names that a statement creates is
+    /// written; the rest (implicitly created objects) only read.
+    Alter,
+    /// A comment: nothing reads comments, so it only reads what it names, and keeps its
+    /// order with other comments on the same object.
+    Comment,
+    /// Runs alone: after everything before it, before everything after it.
+    Barrier,
+}
+
+fn access(node: &NodeEnum) -> Option<Access> {
+    use NodeEnum as N;
+    let rel = |r: Option<&pg_query::protobuf::RangeVar>| {
+        r.map(|r| rel_key(&r.schemaname, &r.relname))
+            .unwrap_or_default()
+    };
+    Some(match node {
+        N::CreateSchemaStmt(_)
+        | N::CreateEnumStmt(_)
+        | N::CreateDomainStmt(_)
+        | N::CompositeTypeStmt(_)
+        | N::CreateRangeStmt(_)
+        | N::CreateStmt(_)
+        | N::CreateSeqStmt(_)
+        | N::ViewStmt(_)
+        | N::CreateTableAsStmt(_) => Access::Create,
+        N::IndexStmt(s) => Access::OnRelation(rel(s.relation.as_ref())),
+        N::CreateTrigStmt(s) => Access::OnRelation(rel(s.relation.as_ref())),
+        N::CreatePolicyStmt(s) => Access::OnRelation(rel(s.table.as_ref())),
+        N::AlterTableStmt(_)
+        | N::AlterSeqStmt(_)
+        | N::AlterEnumStmt(_)
+        | N::AlterDomainStmt(_)
+        | N::AlterPolicyStmt(_) => Access::Alter,
+        N::CommentStmt(_) => Access::Comment,
+        // Extensions bring objects pg_query cannot name; SQL function bodies are checked at
+        // creation against tables the parse does not attribute; grants may name whole
+        // schemas; the rest is rare: all of them run alone.
+        N::CreateExtensionStmt(_)
+        | N::CreateFunctionStmt(_)
+        | N::GrantStmt(_)
+        | N::AlterFunctionStmt(_)
+        | N::AlterOwnerStmt(_)
+        | N::AlterExtensionStmt(_)
+        | N::DefineStmt(_)
+        | N::CreateCastStmt(_)
+        | N::CreateOpClassStmt(_)
+        | N::CreateStatsStmt(_)
+        | N::CreateForeignTableStmt(_)
+        | N::RuleStmt(_) => Access::Barrier,
+        // Session settings (SET) hold for one connection only: no concurrent load.
+        _ => return None,
+    })
+}
+
+/// A schedule for loading `stmts` (in their load order) over several connections, each
+/// statement committed on its own: for each statement, the earlier statements that must have
+/// completed before it starts. `None` when the statements cannot be loaded concurrently
+/// (session settings).
+///
+/// The schedule keeps the outcome of the serial load: every object a statement reads
+/// (references) is written first by the statement that wrote it last before it in load order,
+/// and a statement that writes an object (creates it, alters it, comments on it, or defines
+/// an index, trigger or policy on it, whose generated names depend on what the relation
+/// already has) waits for every earlier statement that read or wrote that object. Schemas
+/// are only read by what they hold and order nothing beyond their creation.
+pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
+    let created: BTreeSet<&str> = stmts
+        .iter()
+        .flat_map(|s| s.creates.iter().map(String::as_str))
+        .collect();
+    // Comments name their object in every way it could be read (table, type, function,
+    // ...); two comments on one object name it identically.
+    let comment_targets: Vec<String> = stmts
+        .iter()
+        .map(|s| match s.node {
+            NodeEnum::CommentStmt(_) => format!(
+                "comment:{}",
+                s.references.iter().cloned().collect::<Vec<_>>().join(" ")
+            ),
+            _ => String::new(),
+        })
+        .collect();
+    let mut last_writer: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut readers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut barrier: Option<usize> = None;
+    let mut since_barrier: Vec<usize> = Vec::new();
+    let mut preds = Vec::with_capacity(stmts.len());
+    for (i, s) in stmts.iter().enumerate() {
+        let mut p: BTreeSet<usize> = barrier.into_iter().collect();
+        let (reads, writes): (Vec<&str>, Vec<&str>) = match access(&s.node)? {
+            Access::Barrier => {
+                p.extend(since_barrier.drain(..));
+                barrier = Some(i);
+                preds.push(p.into_iter().collect());
+                continue;
+            }
+            Access::Create => (
+                s.references.iter().map(String::as_str).collect(),
+                s.creates.iter().map(String::as_str).collect(),
+            ),
+            Access::OnRelation(ref r) => {
+                let mut w: Vec<&str> = s.creates.iter().map(String::as_str).collect();
+                if let Some(k) = s.references.get(r.as_str()) {
+                    w.push(k.as_str());
+                }
+                (
+                    s.references
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|k| *k != r.as_str())
+                        .collect(),
+                    w,
+                )
+            }
+            Access::Alter => {
+                let (w, r): (Vec<&str>, Vec<&str>) = s
+                    .references
+                    .iter()
+                    .map(String::as_str)
+                    .partition(|k| created.contains(k) && !k.starts_with("schema:"));
+                (
+                    r,
+                    w.into_iter()
+                        .chain(s.creates.iter().map(String::as_str))
+                        .collect(),
+                )
+            }
+            Access::Comment => (
+                s.references.iter().map(String::as_str).collect(),
+                vec![comment_targets[i].as_str()],
+            ),
+        };
+        for k in reads {
+            if let Some(&w) = last_writer.get(k) {
+                p.insert(w);
+            }
+            readers.entry(k).or_default().push(i);
+        }
+        for k in writes {
+            if let Some(&w) = last_writer.get(k) {
+                p.insert(w);
+            }
+            p.extend(readers.remove(k).unwrap_or_default());
+            last_writer.insert(k, i);
+        }
+        p.remove(&i);
+        since_barrier.push(i);
+        preds.push(p.into_iter().collect());
+    }
+    Some(preds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1245,5 +1405,84 @@ mod tests {
         let pos = |p: &str| summaries.iter().position(|s| s.starts_with(p)).unwrap();
         assert!(pos("CREATE SCHEMA ext") < pos("CREATE EXTENSION pg_trgm"));
         assert!(pos("CREATE EXTENSION pg_trgm") < pos("CREATE TABLE"));
+    }
+
+    fn summaries_before<'a>(
+        stmts: &'a [Statement],
+        preds: &[Vec<usize>],
+        i: usize,
+    ) -> Vec<&'a str> {
+        preds[i]
+            .iter()
+            .map(|&p| stmts[p].summary.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn concurrent_schedule_keeps_the_serial_outcome() {
+        let f = file(
+            "CREATE SCHEMA crm;\n\
+             CREATE TABLE crm.a (id int PRIMARY KEY);\n\
+             CREATE TABLE crm.b (id int PRIMARY KEY, a_id int REFERENCES crm.a(id));\n\
+             CREATE TABLE crm.c (id int PRIMARY KEY, a_id int REFERENCES crm.a(id));\n\
+             CREATE VIEW crm.v AS SELECT * FROM crm.a;\n\
+             ALTER TABLE crm.a ADD COLUMN note text;\n\
+             CREATE INDEX ON crm.b (a_id);\n\
+             CREATE INDEX ON crm.b (id, a_id);\n\
+             COMMENT ON TABLE crm.c IS 'c';\n\
+             CREATE FUNCTION crm.f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n\
+             CREATE TABLE crm.d (id int);\n",
+        );
+        let stmts = parse_sources(&f).unwrap();
+        let stmts = order_statements(&f, stmts).unwrap();
+        let preds = concurrent_schedule(&stmts).unwrap();
+        let at = |p: &str| stmts.iter().position(|s| s.summary.starts_with(p)).unwrap();
+        let (a, b, c, v, alter) = (
+            at("CREATE TABLE crm.a"),
+            at("CREATE TABLE crm.b"),
+            at("CREATE TABLE crm.c"),
+            at("CREATE VIEW"),
+            at("ALTER TABLE"),
+        );
+        // Tables referencing the same table do not wait for each other.
+        let schema_and_a = vec!["CREATE SCHEMA crm", "CREATE TABLE crm.a"];
+        assert_eq!(summaries_before(&stmts, &preds, b), schema_and_a);
+        assert_eq!(summaries_before(&stmts, &preds, c), schema_and_a);
+        assert_eq!(summaries_before(&stmts, &preds, v), schema_and_a);
+        assert!(preds[v].contains(&a));
+        // The view saw the table without the column: the ALTER waits for every reader.
+        assert!(
+            preds[alter].contains(&v) && preds[alter].contains(&b),
+            "{preds:?}"
+        );
+        // Unnamed indexes on one table keep their order (their names depend on it).
+        let idx: Vec<usize> = (0..stmts.len())
+            .filter(|&i| stmts[i].summary == "CREATE INDEX ")
+            .collect();
+        assert_eq!(idx.len(), 2);
+        assert!(preds[idx[1]].contains(&idx[0]), "{preds:?}");
+        assert!(preds[idx[0]].contains(&b), "{preds:?}");
+        // Comments wait for their object; nothing waits for a comment but a later comment
+        // on the same object.
+        let comment = at("COMMENT");
+        assert_eq!(
+            summaries_before(&stmts, &preds, comment),
+            vec!["CREATE SCHEMA crm", "CREATE TABLE crm.c"]
+        );
+        assert!(
+            preds.iter().all(|p| !p.contains(&comment))
+                || preds[at("CREATE FUNCTION")].contains(&comment)
+        );
+        // A function runs alone: after all before it, before all after it.
+        let func = at("CREATE FUNCTION");
+        assert_eq!(preds[func], (0..func).collect::<Vec<_>>());
+        assert_eq!(
+            summaries_before(&stmts, &preds, at("CREATE TABLE crm.d")),
+            vec!["CREATE SCHEMA crm", "CREATE FUNCTION crm.f"]
+        );
+        // Session settings rule a concurrent load out.
+        let f = file("SET check_function_bodies = off;\nCREATE TABLE t (i int);\n");
+        let stmts = parse_sources(&f).unwrap();
+        assert!(concurrent_schedule(&stmts).is_none());
     }
 }
