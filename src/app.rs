@@ -49,14 +49,79 @@ fn filter_of(f: &cli::FilterArgs) -> Filter {
     }
 }
 
-/// Connects to a database and inspects it.
+/// Connects to a database and inspects it, on two connections (see
+/// [`inspect_database_on`]).
 pub async fn inspect_database(url: &str, filter: &Filter) -> Result<Inspection> {
+    inspect_database_on(url, filter, 2).await
+}
+
+/// Connects to a database and inspects it on up to `connections` connections, so that the
+/// server answers the catalog queries in parallel. Connections after the first are optional:
+/// a server at its connection limit still gets inspected.
+pub async fn inspect_database_on(
+    url: &str,
+    filter: &Filter,
+    connections: usize,
+) -> Result<Inspection> {
     let target = Target::parse(url)?;
-    let client = target.connect().await?;
-    let i = catalog::inspect(&client, filter)
+    let mut connected =
+        futures_util::future::join_all((0..connections.max(1)).map(|_| target.connect())).await;
+    let first = connected.remove(0)?;
+    let clients: Vec<&tokio_postgres::Client> = std::iter::once(&first)
+        .chain(connected.iter().filter_map(|c| c.as_ref().ok()))
+        .collect();
+    let i = catalog::inspect_on(&clients, filter)
         .await
         .with_context(|| format!("inspecting {target}"))?;
     Ok(i)
+}
+
+/// A shadow being made ready: a server named by the user, or the embedded cluster starting
+/// on a blocking thread (initdb and pg_ctl block) while other work goes on.
+enum StartingShadow {
+    Ready(Shadow),
+    Starting(
+        tokio::task::JoinHandle<
+            Result<(Shadow, Option<String>), crate::source::shadow::ShadowError>,
+        >,
+    ),
+}
+
+impl StartingShadow {
+    /// Starts the embedded cluster (preferring PostgreSQL `major`) unless a shadow server
+    /// is named.
+    fn begin(shadow_url: Option<&str>, major: Option<u32>) -> Result<StartingShadow> {
+        Ok(match shadow_url {
+            Some(u) => StartingShadow::Ready(Shadow::server(u)?),
+            None => StartingShadow::Starting(tokio::task::spawn_blocking(move || {
+                Shadow::embedded(major)
+            })),
+        })
+    }
+
+    /// Waits until the shadow is ready; prints the warning about a version mismatch.
+    async fn ready(self) -> Result<Shadow> {
+        match self {
+            StartingShadow::Ready(s) => Ok(s),
+            StartingShadow::Starting(h) => {
+                let (s, warning) = h
+                    .await
+                    .map_err(|e| anyhow!("starting the shadow database: {e}"))??;
+                if let Some(w) = warning {
+                    eprintln!("{w}");
+                }
+                Ok(s)
+            }
+        }
+    }
+
+    /// Gives the shadow up after an error elsewhere: waits for a starting cluster so that it
+    /// is stopped and removed now rather than left behind.
+    async fn abandon(self) {
+        if let StartingShadow::Starting(h) = self {
+            drop(h.await);
+        }
+    }
 }
 
 /// Loads desired SQL through a shadow database. `major` is the target's major version, if
@@ -67,17 +132,16 @@ pub async fn load_desired_sql(
     shadow_url: Option<&str>,
     major: Option<u32>,
 ) -> Result<(Inspection, Shadow)> {
-    let (files, stmts) = source::prepare(path)?;
-    let shadow = match shadow_url {
-        Some(u) => Shadow::server(u)?,
-        None => {
-            let (s, warning) = Shadow::embedded(major)?;
-            if let Some(w) = warning {
-                eprintln!("{w}");
-            }
-            s
+    // The embedded cluster starts (processes) while the SQL is parsed and ordered (CPU).
+    let starting = StartingShadow::begin(shadow_url, major)?;
+    let (files, stmts) = match source::prepare(path) {
+        Ok(p) => p,
+        Err(e) => {
+            starting.abandon().await;
+            return Err(e.into());
         }
     };
+    let shadow = starting.ready().await?;
     let inspection = shadow.load(&files, &stmts, filter).await?;
     Ok((inspection, shadow))
 }
@@ -181,9 +245,11 @@ pub async fn read_both_sides(
 )> {
     match Desired::parse(desired) {
         Desired::Database(desired_url) => {
+            // One connection each: two inspections at once already keep two server
+            // processes busy.
             let (current, desired) = tokio::try_join!(
-                inspect_database(url, filter),
-                inspect_database(&desired_url, filter)
+                inspect_database_on(url, filter, 1),
+                inspect_database_on(&desired_url, filter, 1)
             )?;
             Ok((current, desired, None, Default::default()))
         }
@@ -210,36 +276,16 @@ pub async fn read_both_sides(
                 }
             };
             let major = (version / 10000) as u32;
-            let starting = match &shadow_args.shadow {
-                Some(u) => Err(Shadow::server(u)?),
-                // initdb and pg_ctl block: off the async threads.
-                None => Ok(tokio::task::spawn_blocking(move || {
-                    Shadow::embedded(Some(major))
-                })),
-            };
+            let starting = StartingShadow::begin(shadow_args.shadow.as_deref(), Some(major))?;
             let shadow = async {
                 let (files, stmts) = match parsed(parsing.await) {
                     Ok(p) => p,
                     Err(e) => {
-                        if let Ok(h) = starting {
-                            // Wait for the cluster so that it is stopped and removed now.
-                            drop(h.await);
-                        }
+                        starting.abandon().await;
                         return Err(e);
                     }
                 };
-                let shadow = match starting {
-                    Err(server) => server,
-                    Ok(h) => {
-                        let (s, warning) = h
-                            .await
-                            .map_err(|e| anyhow!("starting the shadow database: {e}"))??;
-                        if let Some(w) = warning {
-                            eprintln!("{w}");
-                        }
-                        s
-                    }
-                };
+                let shadow = starting.ready().await?;
                 let renames = source::sql::renames(&stmts);
                 let inspection = shadow.load(&files, &stmts, filter).await?;
                 anyhow::Ok((inspection, shadow, renames))

@@ -232,12 +232,19 @@ fn cluster_base_dir() -> PathBuf {
 const DIR_PREFIX: &str = "pgdiff-cluster-";
 
 impl TempCluster {
-    /// Initializes and starts a cluster with `bins`. Takes one to three seconds.
+    /// Initializes and starts a short-lived cluster with `bins`, in memory when there is
+    /// room (see [`cluster_base_dir`]). Takes a fraction of a second to three seconds.
     pub fn start(bins: &PgBinaries) -> Result<TempCluster, ClusterError> {
+        Self::start_in(bins, &cluster_base_dir())
+    }
+
+    /// Initializes and starts a cluster with `bins` in a new directory under `base` (for a
+    /// cluster that may grow large, such as a test suite's: the temporary directory).
+    pub fn start_in(bins: &PgBinaries, base: &Path) -> Result<TempCluster, ClusterError> {
         let run_as = run_as()?;
         remove_stale_clusters();
         let port = free_port()?;
-        let root = cluster_base_dir().join(format!(
+        let root = base.join(format!(
             "{DIR_PREFIX}{}-{}",
             std::process::id(),
             unique_suffix()

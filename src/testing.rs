@@ -49,7 +49,8 @@ pub fn server() -> &'static TestServer {
 
 fn start() -> Result<TestServer, ClusterError> {
     let (bins, _) = PgBinaries::find(None)?;
-    let cluster = TempCluster::start(&bins)?;
+    // On disk: a whole test suite's databases would not fit in memory.
+    let cluster = TempCluster::start_in(&bins, &std::env::temp_dir())?;
     let server = TestServer {
         bins: bins.clone(),
         socket_dir: cluster.socket_dir().to_path_buf(),

@@ -123,7 +123,7 @@ pub fn without(schema: &Schema, invalid: &[InvalidIndex]) -> Schema {
     for i in invalid {
         s.indexes.remove(&i.name);
         let id = crate::model::ObjectId::of(crate::model::ObjectKind::Index, &i.name);
-        s.depends.retain(|(a, b)| *a != id && *b != id);
+        s.depends.retain(|a, b| *a != id && *b != id);
     }
     s
 }

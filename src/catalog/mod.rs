@@ -66,11 +66,7 @@ impl Inspection {
     }
 }
 
-async fn simple(
-    client: &Client,
-    sql: &'static str,
-    what: &'static str,
-) -> Result<(), CatalogError> {
+async fn simple(client: &Client, sql: &str, what: &'static str) -> Result<(), CatalogError> {
     client
         .batch_execute(sql)
         .await
@@ -126,21 +122,68 @@ async fn fetch<T: DeserializeOwned>(
 /// Reads the whole schema of the database `client` is connected to. The connection must not
 /// be inside a transaction; the inspector opens and closes its own.
 pub async fn inspect(client: &Client, filter: &Filter) -> Result<Inspection, CatalogError> {
+    inspect_on(&[client], filter).await
+}
+
+/// The settings of every inspector transaction. JIT off: on a catalog without fresh
+/// statistics (a shadow database just loaded) the estimates cross the JIT thresholds, and
+/// compiling costs seconds per query.
+const SESSION: &str = "SELECT pg_catalog.set_config('search_path', '', true), \
+                              pg_catalog.set_config('jit', 'off', true);";
+
+/// [`inspect`] over several connections to the same database, the queries spread over them
+/// so that the server works on them in parallel. All read one snapshot: the first
+/// connection's, exported and imported by the others. A connection that cannot import it is
+/// left out (the inspection then runs on fewer connections).
+pub async fn inspect_on(clients: &[&Client], filter: &Filter) -> Result<Inspection, CatalogError> {
+    let (first, rest) = clients.split_first().expect("at least one connection");
     simple(
-        client,
-        // JIT off: on a catalog without fresh statistics (a shadow database just loaded)
-        // the estimates cross the JIT thresholds, and compiling costs seconds per query.
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
-         SELECT pg_catalog.set_config('search_path', '', true), \
-                pg_catalog.set_config('jit', 'off', true);",
+        first,
+        &format!("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; {SESSION}"),
         "a snapshot",
     )
     .await?;
-    let result = inspect_in_snapshot(client, filter).await;
-    // Read-only: ending the transaction either way changes nothing.
-    let end = simple(client, "COMMIT", "the end of the snapshot").await;
-    let inspection = result?;
-    end?;
+    let mut used = vec![*first];
+    let mut statements = 3;
+    if !rest.is_empty() {
+        statements += 1;
+        if let Ok(row) = first
+            .query_one("SELECT pg_catalog.pg_export_snapshot()", &[])
+            .await
+        {
+            let snapshot: String = row.get(0);
+            let begin = format!(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
+                 SET TRANSACTION SNAPSHOT {}; {SESSION}",
+                crate::ddl::literal(&snapshot)
+            );
+            let joined = futures_util::future::join_all(
+                rest.iter().map(|c| simple(c, &begin, "a shared snapshot")),
+            )
+            .await;
+            for (c, r) in rest.iter().zip(joined) {
+                if r.is_ok() {
+                    used.push(*c);
+                    statements += 2;
+                } else {
+                    // Not in a usable transaction: end whatever was begun.
+                    let _ = c.batch_execute("ROLLBACK").await;
+                }
+            }
+        }
+    }
+    let result = inspect_in_snapshot(&used, filter).await;
+    // Read-only: ending the transactions either way changes nothing.
+    let ends = futures_util::future::join_all(
+        used.iter()
+            .map(|c| simple(c, "COMMIT", "the end of the snapshot")),
+    )
+    .await;
+    let mut inspection = result?;
+    for e in ends {
+        e?;
+    }
+    inspection.queries += statements;
     Ok(inspection)
 }
 
@@ -162,17 +205,20 @@ pub async fn server_version_num(client: &Client) -> Result<i32, CatalogError> {
     Ok(version)
 }
 
-async fn inspect_in_snapshot(client: &Client, filter: &Filter) -> Result<Inspection, CatalogError> {
-    let version = server_version_num(client).await?;
-    let rows = rows::fetch_all(client, filter, version).await?;
+async fn inspect_in_snapshot(
+    clients: &[&Client],
+    filter: &Filter,
+) -> Result<Inspection, CatalogError> {
+    let version = server_version_num(clients[0]).await?;
+    let rows = rows::fetch_all(clients, filter, version).await?;
     let queries = rows.queries;
     let mut schema = rows::assemble(rows)?;
     schema.not_null_constraints = version >= 180000;
     Ok(Inspection {
         schema,
         server_version_num: version,
-        // BEGIN, the version, the kind queries and COMMIT.
-        queries: queries + 3,
+        // The kind queries; `inspect_on` adds the rest (BEGIN, the version, COMMIT, ...).
+        queries,
     })
 }
 
@@ -181,6 +227,6 @@ pub fn dependents<'a>(schema: &'a Schema, id: &'a ObjectId) -> impl Iterator<Ite
     schema
         .depends
         .iter()
-        .filter(move |(_, to)| to == id)
+        .filter(move |(_, to)| *to == id)
         .map(|(from, _)| from)
 }

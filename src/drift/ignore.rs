@@ -217,7 +217,7 @@ impl IgnoreSet {
             .filter(|id| !kept.contains(id))
             .collect();
         s.depends
-            .retain(|(a, b)| !removed.contains(a) && !removed.contains(b));
+            .retain(|a, b| !removed.contains(a) && !removed.contains(b));
         s
     }
 }

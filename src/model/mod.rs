@@ -9,10 +9,12 @@
 //! Every collection is a `BTreeMap` keyed by a stable identity so that iteration order, and
 //! therefore every rendered output, is deterministic.
 
+mod depends;
 mod ident;
 mod objects;
 mod relation;
 
+pub use depends::Depends;
 pub use ident::{ObjectId, ObjectKind, QualName};
 pub use objects::{
     CompositeAttribute, CompositeType, Domain, DomainCheck, EnumType, Extension, Function,
@@ -24,7 +26,7 @@ pub use relation::{
 };
 
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A whole database schema as pgdiff sees it.
 ///
@@ -62,8 +64,8 @@ pub struct Schema {
     pub not_null_constraints: bool,
     /// Dependencies between objects of the model, as recorded by Postgres (`pg_depend`),
     /// as `(dependent, referenced)` pairs. Used to order DDL; never compared.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub depends: BTreeSet<(ObjectId, ObjectId)>,
+    #[serde(default, skip_serializing_if = "Depends::is_empty")]
+    pub depends: Depends,
 }
 
 impl Schema {
@@ -170,7 +172,7 @@ impl Schema {
     /// equality of content.
     pub fn without_depends(&self) -> Schema {
         Schema {
-            depends: BTreeSet::new(),
+            depends: Depends::default(),
             not_null_constraints: false,
             ..self.clone()
         }
@@ -225,7 +227,7 @@ mod tests {
         );
         s.not_null_constraints = true;
         let t = ObjectId::of(ObjectKind::Table, &QualName::new("app", "t"));
-        s.depends.insert((t, ObjectId::schema("app")));
+        s.depends.insert(t, ObjectId::schema("app"));
         let borrowed = serde_json::to_string(&s.content()).unwrap();
         let copied = serde_json::to_string(&s.without_depends()).unwrap();
         assert_eq!(borrowed, copied);

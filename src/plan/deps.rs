@@ -56,9 +56,29 @@ pub(super) fn all_depends(s: &Schema) -> Deps {
     // Objects Postgres manages itself (constraints cloned onto partitions, indexes backing
     // constraints, identity sequences) are not modelled and order nothing: the collector
     // leaves them out.
-    for (a, b) in &s.depends {
-        if !(a.kind == ObjectKind::Sequence && b.kind == ObjectKind::Table) {
-            c.add(a, b);
+    // Both identity lists are sorted: one merge maps the recorded pairs' identities to the
+    // model's objects.
+    let recorded = s.depends.ids();
+    let mut map: Vec<Option<u32>> = vec![None; recorded.len()];
+    let (mut i, mut j) = (0, 0);
+    while i < recorded.len() && j < c.ids.len() {
+        match recorded[i].cmp(&c.ids[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                map[i] = Some(j as u32);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    for &(a, b) in s.depends.index_pairs() {
+        let (ra, rb) = (&recorded[a as usize], &recorded[b as usize]);
+        if ra.kind == ObjectKind::Sequence && rb.kind == ObjectKind::Table {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (map[a as usize], map[b as usize]) {
+            c.pairs.push((a, b));
         }
     }
     for i in 0..c.ids.len() {

@@ -181,7 +181,6 @@ pub fn fingerprint(schema: &Schema) -> String {
 
 /// Plans the migration from `from` (current) to `to` (desired) and its rollback.
 pub fn plan(from: &Schema, to: &Schema, opts: &PlanOptions) -> Result<Plan, PlanError> {
-    let changes = diff::diff(from, to, &opts.diff);
     // The rollback renames back.
     let mut back_opts = opts.clone();
     back_opts.diff.renames = opts
@@ -190,20 +189,42 @@ pub fn plan(from: &Schema, to: &Schema, opts: &PlanOptions) -> Result<Plan, Plan
         .iter()
         .map(|(new, old)| (old.clone(), new.clone()))
         .collect();
-    let back_changes = diff::diff(to, from, &back_opts.diff);
-    let (steps, mut rollback) = if opts.diff.renames.is_empty() {
-        // Each side's dependency set serves both directions: computed once per side.
-        let (from_deps, to_deps) = (deps::all_depends(from), deps::all_depends(to));
+    // The two directions and the two fingerprints are independent: computed on separate
+    // threads (a large catalog takes seconds of CPU in all). Each side's dependency set
+    // serves both directions: computed once per side, also in parallel.
+    let deps = opts.diff.renames.is_empty().then(|| {
+        std::thread::scope(|scope| {
+            let to_deps = scope.spawn(|| deps::all_depends(to));
+            let from_deps = deps::all_depends(from);
+            (from_deps, to_deps.join().expect("dependency thread"))
+        })
+    });
+    let (forward, backward, fingerprints) = std::thread::scope(|scope| {
+        let fingerprints = scope.spawn(|| (fingerprint(from), fingerprint(to)));
+        let backward = scope.spawn(|| {
+            let changes = diff::diff(to, from, &back_opts.diff);
+            let steps = match &deps {
+                Some((from_deps, to_deps)) => {
+                    order_steps(to, from, &changes, &back_opts, to_deps, from_deps)
+                }
+                None => ordered_steps(to, from, &changes, &back_opts),
+            };
+            steps.map(|s| (changes, s))
+        });
+        let changes = diff::diff(from, to, &opts.diff);
+        let forward = match &deps {
+            Some((from_deps, to_deps)) => order_steps(from, to, &changes, opts, from_deps, to_deps),
+            None => ordered_steps(from, to, &changes, opts),
+        };
         (
-            order_steps(from, to, &changes, opts, &from_deps, &to_deps)?,
-            order_steps(to, from, &back_changes, &back_opts, &to_deps, &from_deps)?,
+            forward.map(|s| (changes, s)),
+            backward.join().expect("rollback thread"),
+            fingerprints.join().expect("fingerprint thread"),
         )
-    } else {
-        (
-            ordered_steps(from, to, &changes, opts)?,
-            ordered_steps(to, from, &back_changes, &back_opts)?,
-        )
-    };
+    });
+    let (changes, steps) = forward?;
+    let (_, mut rollback) = backward?;
+    let (source_fingerprint, target_fingerprint) = fingerprints;
     // A rollback step restores data only if the forward plan did not destroy it.
     let lost_ids: std::collections::BTreeSet<&ObjectId> = steps
         .iter()
@@ -220,8 +241,8 @@ pub fn plan(from: &Schema, to: &Schema, opts: &PlanOptions) -> Result<Plan, Plan
     Ok(Plan {
         format_version: FORMAT_VERSION,
         pgdiff_version: env!("CARGO_PKG_VERSION").to_string(),
-        source_fingerprint: fingerprint(from),
-        target_fingerprint: fingerprint(to),
+        source_fingerprint,
+        target_fingerprint,
         changes,
         steps,
         rollback,

@@ -148,8 +148,8 @@ impl Shadow {
             match load_concurrently(&db, stmts, &preds, jobs).await {
                 Ok(()) => {
                     let inspected = async {
-                        let client = db.connect().await?;
-                        Ok(catalog::inspect(&client, filter).await?)
+                        let (a, b) = tokio::try_join!(db.connect(), db.connect())?;
+                        Ok(catalog::inspect_on(&[&a, &b], filter).await?)
                     }
                     .await;
                     return self.finish(&db, inspected).await;
