@@ -241,3 +241,99 @@ fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
         "a server of the killed run still runs"
     );
 }
+
+/// SQL whose outcome depends on statement order in many ways: enum values added before and
+/// after others, views taken before and after a column is added, unnamed indexes and checks
+/// whose generated names depend on what exists, two comments on one object; plus many
+/// independent tables so that the concurrent load has parallel work.
+fn order_sensitive_sql() -> String {
+    let mut sql = String::from(
+        "CREATE SCHEMA app;\n\
+         CREATE TYPE app.mood AS ENUM ('sad', 'ok');\n\
+         ALTER TYPE app.mood ADD VALUE 'happy';\n\
+         ALTER TYPE app.mood ADD VALUE 'meh' BEFORE 'ok';\n\
+         CREATE TABLE app.a (id int PRIMARY KEY, m app.mood);\n\
+         CREATE VIEW app.v AS SELECT * FROM app.a;\n\
+         ALTER TABLE app.a ADD COLUMN note text;\n\
+         CREATE VIEW app.w AS SELECT * FROM app.a;\n\
+         CREATE INDEX ON app.a (note);\n\
+         CREATE INDEX ON app.a (note, id);\n\
+         CREATE INDEX ON app.a (note);\n\
+         COMMENT ON TABLE app.a IS 'first';\n\
+         COMMENT ON TABLE app.a IS 'second';\n\
+         CREATE TABLE app.b (id serial PRIMARY KEY, a_id int REFERENCES app.a);\n\
+         ALTER TABLE app.b ADD CHECK (id > 0);\n\
+         ALTER TABLE app.b ADD CHECK (id > 1);\n",
+    );
+    for i in 0..60 {
+        sql.push_str(&format!(
+            "CREATE TABLE app.t{i} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
+             a_id int NOT NULL REFERENCES app.a, b_id int REFERENCES app.b, v text);\n\
+             CREATE INDEX ON app.t{i} (a_id, v);\n\
+             COMMENT ON TABLE app.t{i} IS 'table {i}';\n\
+             CREATE VIEW app.t{i}_v AS SELECT id, v FROM app.t{i} WHERE v <> '';\n"
+        ));
+    }
+    sql
+}
+
+#[test]
+fn concurrent_load_gives_the_serial_outcome() {
+    use pgdiff::catalog::Filter;
+    use pgdiff::source::{LoadMode, Shadow};
+    let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.sql"), order_sensitive_sql()).unwrap();
+    let (files, stmts) = pgdiff::source::prepare(dir.path()).unwrap();
+    let shadow = Shadow::server(&server().conninfo("postgres")).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let load = |jobs| {
+        rt.block_on(shadow.load_with(&files, &stmts, &Filter::default(), jobs))
+            .unwrap()
+    };
+    let (serial, mode) = load(1);
+    assert_eq!(mode, LoadMode::Serial);
+    let s = &serial.schema;
+    // The serial outcome is the order-sensitive one.
+    let q = |n: &str| pgdiff::model::QualName::new("app", n);
+    assert_eq!(s.enums[&q("mood")].labels, ["sad", "meh", "ok", "happy"]);
+    let cols = |v: &str| -> Vec<String> {
+        s.views[&q(v)]
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    assert_eq!(cols("v"), ["id", "m"]);
+    assert_eq!(cols("w"), ["id", "m", "note"]);
+    for name in ["a_note_idx", "a_note_id_idx", "a_note_idx1"] {
+        assert!(s.indexes.contains_key(&q(name)), "index {name} missing");
+    }
+    assert_eq!(s.tables[&q("a")].comment.as_deref(), Some("second"));
+    let checks: Vec<&String> = s.tables[&q("b")].constraints.keys().collect();
+    assert!(
+        checks.iter().any(|c| *c == "b_id_check") && checks.iter().any(|c| *c == "b_id_check1"),
+        "{checks:?}"
+    );
+    // Loaded concurrently, several times (a race would show as a difference), the model is
+    // the same, dependencies included.
+    for _ in 0..3 {
+        let (concurrent, mode) = load(4);
+        assert_eq!(
+            mode,
+            LoadMode::Concurrent(4),
+            "fell back to the serial load"
+        );
+        if concurrent.schema != serial.schema {
+            panic!(
+                "concurrent load differs: {:?}",
+                pgdiff::verify::first_difference(&concurrent.schema, &serial.schema)
+            );
+        }
+        assert_eq!(concurrent.schema.depends, serial.schema.depends);
+    }
+    assert!(shadow_databases().is_empty(), "{:?}", shadow_databases());
+}

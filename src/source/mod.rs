@@ -4,7 +4,7 @@
 pub mod shadow;
 pub mod sql;
 
-pub use shadow::{Shadow, ShadowError};
+pub use shadow::{LoadMode, Shadow, ShadowError};
 pub use sql::{SourceFile, SqlError, SqlErrors, Statement};
 
 use std::path::PathBuf;

@@ -41,6 +41,16 @@ pub enum Shadow {
     Server(Box<Target>),
 }
 
+/// How desired SQL was loaded into the shadow database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadMode {
+    /// Over this many connections, statement by statement.
+    Concurrent(usize),
+    /// In order, in one transaction (statements that rule out a concurrent load, one
+    /// connection asked for, or a concurrent load that failed and was started over).
+    Serial,
+}
+
 static TEMP_DATABASES: Mutex<Vec<(Target, String)>> = Mutex::new(Vec::new());
 
 /// Drops every temporary database still registered (after an interruption).
@@ -140,8 +150,19 @@ impl Shadow {
         stmts: &[Statement],
         filter: &Filter,
     ) -> Result<Inspection, ShadowError> {
+        Ok(self.load_with(files, stmts, filter, load_jobs()).await?.0)
+    }
+
+    /// [`Shadow::load`] over `jobs` connections (1: in one transaction, in order); also says
+    /// how the statements were loaded in the end.
+    pub async fn load_with(
+        &self,
+        files: &[SourceFile],
+        stmts: &[Statement],
+        filter: &Filter,
+        jobs: usize,
+    ) -> Result<(Inspection, LoadMode), ShadowError> {
         let mut db = self.create_database().await?;
-        let jobs = load_jobs();
         if jobs > 1
             && let Some(preds) = super::sql::concurrent_schedule(stmts)
         {
@@ -152,7 +173,10 @@ impl Shadow {
                         Ok(catalog::inspect_on(&[&a, &b], filter).await?)
                     }
                     .await;
-                    return self.finish(&db, inspected).await;
+                    return Ok((
+                        self.finish(&db, inspected).await?,
+                        LoadMode::Concurrent(jobs),
+                    ));
                 }
                 Err(_) => {
                     // A dependency the parse could not see (or a real error): start over
@@ -163,7 +187,7 @@ impl Shadow {
             }
         }
         let result = self.load_into(&db, files, stmts, filter).await;
-        self.finish(&db, result).await
+        Ok((self.finish(&db, result).await?, LoadMode::Serial))
     }
 
     /// Ends a load: drops the temporary database (left in place on the embedded cluster

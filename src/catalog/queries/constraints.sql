@@ -5,15 +5,18 @@ SELECT n.nspname AS schema,
        k.conname AS name,
        k.contype AS kind,
        pg_get_constraintdef(k.oid) AS definition,
-       -- One index probe per key (cheaper than a join planned per constraint).
+       -- One index probe per key (cheaper than a join planned per constraint); expression
+       -- keys of exclusion constraints (attnum 0) name no column.
        to_json(ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a
                               WHERE a.attrelid = k.conrelid AND a.attnum = x.attnum)
-                       FROM unnest(k.conkey) WITH ORDINALITY x(attnum, ord) ORDER BY x.ord)) AS columns,
+                       FROM unnest(k.conkey) WITH ORDINALITY x(attnum, ord)
+                      WHERE x.attnum <> 0 ORDER BY x.ord)) AS columns,
        CASE WHEN k.contype = 'f' THEN json_build_object(
          'references', json_build_object('schema', fn.nspname, 'name', fc.relname),
          'ref_columns', to_json(ARRAY(SELECT (SELECT a.attname FROM pg_catalog.pg_attribute a
                                                WHERE a.attrelid = k.confrelid AND a.attnum = x.attnum)
-                                        FROM unnest(k.confkey) WITH ORDINALITY x(attnum, ord) ORDER BY x.ord)),
+                                        FROM unnest(k.confkey) WITH ORDINALITY x(attnum, ord)
+                                       WHERE x.attnum <> 0 ORDER BY x.ord)),
          'on_delete', CASE k.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT'
                         WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END,
          'on_update', CASE k.confupdtype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT'
