@@ -233,7 +233,8 @@ const DIR_PREFIX: &str = "pgdiff-cluster-";
 
 impl TempCluster {
     /// Initializes and starts a short-lived cluster with `bins`, in memory when there is
-    /// room (see [`cluster_base_dir`]). Takes a fraction of a second to three seconds.
+    /// room (`PGDIFF_CLUSTER_DIR`, else `/dev/shm` with 2 GiB free, else the temporary
+    /// directory). Takes a fraction of a second to three seconds.
     pub fn start(bins: &PgBinaries) -> Result<TempCluster, ClusterError> {
         Self::start_in(bins, &cluster_base_dir())
     }

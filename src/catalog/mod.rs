@@ -2,9 +2,11 @@
 //!
 //! Owns the catalog queries (one `.sql` file per object kind under `queries/`, each reading
 //! the whole database at once, never one query per table) and their assembly into the model.
-//! All queries run in one `REPEATABLE READ READ ONLY` transaction, so they see one snapshot,
-//! with `search_path` empty, so every name Postgres prints is schema-qualified. They are sent
-//! together and pipelined on the connection; rows are decoded one by one as they arrive. Nothing here writes to the database.
+//! All queries run in `REPEATABLE READ READ ONLY` transactions sharing one snapshot (one
+//! connection, or several that import the first one's exported snapshot), with `search_path`
+//! empty, so every name Postgres prints is schema-qualified. They are sent together and
+//! pipelined on each connection; rows are decoded one by one as they arrive. Nothing here
+//! writes to the database.
 
 mod rows;
 

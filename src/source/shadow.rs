@@ -5,6 +5,11 @@
 //! name is created and always dropped; or the embedded default, a private cluster started
 //! from the local binaries. Temporary databases are registered so that an interrupted run
 //! (Ctrl-C) can drop them before exiting.
+//!
+//! Statements are loaded over several connections on the schedule of
+//! [`super::sql::concurrent_schedule`], each committed on its own; on any failure the load
+//! starts over in a fresh database in one transaction, in order, and a failure there is
+//! located statement by statement.
 
 use super::sql::{SourceFile, SqlError, SqlErrors, Statement, locate};
 use crate::catalog::{self, Filter, Inspection};
