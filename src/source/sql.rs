@@ -1256,6 +1256,20 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
             _ => String::new(),
         })
         .collect();
+    // Objects no statement creates by name (implicitly named indexes and sequences, objects
+    // of extensions): ALTERs of one of them keep their order among themselves.
+    let altered_implicit: Vec<Vec<String>> = stmts
+        .iter()
+        .map(|s| match access(&s.node) {
+            Some(Access::Alter) => s
+                .references
+                .iter()
+                .filter(|k| !created.contains(k.as_str()) && !k.starts_with("schema:"))
+                .map(|k| format!("alter:{k}"))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
     let mut last_writer: BTreeMap<&str, usize> = BTreeMap::new();
     let mut readers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut barrier: Option<usize> = None;
@@ -1298,6 +1312,7 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
                     r,
                     w.into_iter()
                         .chain(s.creates.iter().map(String::as_str))
+                        .chain(altered_implicit[i].iter().map(String::as_str))
                         .collect(),
                 )
             }
@@ -1480,6 +1495,15 @@ mod tests {
             summaries_before(&stmts, &preds, at("CREATE TABLE crm.d")),
             vec!["CREATE SCHEMA crm", "CREATE FUNCTION crm.f"]
         );
+        // Two ALTERs of an object no statement names when creating it keep their order.
+        let f = file(
+            "CREATE TABLE t (id int PRIMARY KEY);\n\
+             ALTER INDEX t_pkey SET (fillfactor = 70);\n\
+             ALTER INDEX t_pkey SET (fillfactor = 80);\n",
+        );
+        let stmts = order_statements(&f, parse_sources(&f).unwrap()).unwrap();
+        let preds = concurrent_schedule(&stmts).unwrap();
+        assert!(preds[2].contains(&1), "{preds:?}");
         // Session settings rule a concurrent load out.
         let f = file("SET check_function_bodies = off;\nCREATE TABLE t (i int);\n");
         let stmts = parse_sources(&f).unwrap();
