@@ -248,19 +248,18 @@ impl Shadow {
     }
 }
 
-/// Connections used to load desired SQL: `PGDIFF_SHADOW_JOBS` when set (1 loads serially),
-/// else the number of CPUs, between 2 and 4.
+/// Connections used to load desired SQL: `PGDIFF_SHADOW_JOBS` when set, else 1 (in one
+/// transaction, in order).
+///
+/// The concurrent load is opt-in: Postgres chooses generated names (of unnamed constraints
+/// and indexes, serial sequences, array types) unique across the whole schema, so two
+/// statements on different tables can pick each other's name depending on which runs first,
+/// and the schedule does not yet order statements by the names they may generate.
 fn load_jobs() -> usize {
-    if let Some(n) = std::env::var("PGDIFF_SHADOW_JOBS")
+    std::env::var("PGDIFF_SHADOW_JOBS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
-    {
-        return n.max(1);
-    }
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .clamp(2, 4)
+        .map_or(1, |n| n.max(1))
 }
 
 /// Loads `stmts` into `db` over `jobs` connections, each statement committed on its own and
