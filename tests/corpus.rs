@@ -1,11 +1,13 @@
 //! The third-party corpus (../shared/corpus beside the checkout), every case whose SQL loads
-//! on the test server, through all three oracle checks in one pass per case (each database
+//! on the test server, through the oracle checks in one pass per case (each database
 //! is built and dumped once):
 //!
 //! - round trip: `inspect --format sql` of the database built from `to.sql` recreates it;
 //! - loader: `to.sql` through pgdiff's loader gives the same model as run by psql;
 //! - convergence: the plan from `from.sql` to `to.sql` converges, re-plans empty and rolls
-//!   back.
+//!   back;
+//! - definitions: the index definitions and column defaults the inspector reads equal what
+//!   the server's deparse functions print (`pg_get_indexdef`, `pg_get_expr`).
 //!
 //! Cases that cannot pass are listed with their reason in tests/known-failures.txt; an
 //! unexpected failure, or a listed case that passes, fails the test.
@@ -17,10 +19,10 @@ use common::*;
 use pgdiff::testing::server;
 use std::collections::BTreeMap;
 
-const CHECKS: [&str; 3] = ["roundtrip", "loader", "converge"];
+const CHECKS: [&str; 4] = ["roundtrip", "loader", "converge", "definitions"];
 
 /// Results of one case: `None` when its SQL does not load on this server.
-fn run_case(case: &Case) -> Option<[Result<(), String>; 3]> {
+fn run_case(case: &Case) -> Option<[Result<(), String>; 4]> {
     let t = load(case, &case.desired_sql(), "c_to").ok()?;
     let a = load(case, &case.current_sql(), "c_from").ok()?;
     let t_model = inspect(&t);
@@ -28,7 +30,8 @@ fn run_case(case: &Case) -> Option<[Result<(), String>; 3]> {
     let roundtrip = checks::roundtrip(case, &t, &t_model, &t_dump);
     let loader = checks::loader(case, &t_model);
     let converge = checks::converge(&a, &t_model, &t_dump);
-    Some([roundtrip, loader, converge])
+    let definitions = checks::definitions(&t, &t_model);
+    Some([roundtrip, loader, converge, definitions])
 }
 
 #[test]

@@ -15,6 +15,7 @@ fn own_cases_round_trip() {
         let a = load(case, &case.desired_sql(), "rt_a")
             .map_err(|e| format!("{}: to.sql does not load: {e}", case.name))?;
         let model = inspect(&a);
+        checks::definitions(&a, &model).map_err(|e| format!("{}: {e}", case.name))?;
         checks::roundtrip(case, &a, &model, &a.dump()).map_err(|e| format!("{}: {e}", case.name))
     })
     .into_iter()

@@ -78,8 +78,45 @@ async fn simple(client: &Client, sql: &str, what: &'static str) -> Result<(), Ca
         })
 }
 
-/// Runs one catalog query and decodes its rows, one JSON object per row, as they arrive:
-/// no result is held as a whole, neither in the connection's buffer nor as text.
+/// The text of a catalog query for the server `version`: `indnullsnotdistinct` is new in
+/// PostgreSQL 15; before it, every index treats NULLs as distinct.
+fn for_version(sql: &str, version: i32) -> std::borrow::Cow<'_, str> {
+    if version < 150000 {
+        sql.replace("i.indnullsnotdistinct", "false").into()
+    } else {
+        sql.into()
+    }
+}
+
+/// Runs one catalog query and hands each row to `decode` as it arrives: no result is held
+/// as a whole, neither in the connection's buffer nor as text. The query takes the filter's
+/// schemas as `$1` (included) and `$2` (excluded) when `filter` is given.
+async fn fetch_with<T>(
+    client: &Client,
+    what: &'static str,
+    sql: &str,
+    filter: Option<&Filter>,
+    mut decode: impl FnMut(&tokio_postgres::Row) -> Result<T, String>,
+) -> Result<Vec<T>, CatalogError> {
+    let query_err = |e: tokio_postgres::Error| CatalogError::Query {
+        what,
+        message: crate::conn::db_message(&e),
+    };
+    let params: Vec<&(dyn ToSql + Sync)> = match filter {
+        Some(f) => vec![&f.include, &f.exclude],
+        None => Vec::new(),
+    };
+    let stream = client.query_raw(sql, params).await.map_err(query_err)?;
+    let mut stream = std::pin::pin!(stream);
+    let mut out = Vec::new();
+    while let Some(row) = stream.try_next().await.map_err(query_err)? {
+        out.push(decode(&row).map_err(|message| CatalogError::Decode { what, message })?);
+    }
+    Ok(out)
+}
+
+/// Runs one catalog query and decodes its rows, one JSON object per row (nested values
+/// and all), as they arrive.
 async fn fetch<T: DeserializeOwned>(
     client: &Client,
     what: &'static str,
@@ -88,37 +125,17 @@ async fn fetch<T: DeserializeOwned>(
     version: i32,
 ) -> Result<Vec<T>, CatalogError> {
     let wrapped = format!("SELECT row_to_json(q)::text FROM ({sql}) q");
-    // `indnullsnotdistinct` is new in PostgreSQL 15; before it, every index treats NULLs as
-    // distinct.
-    let wrapped = if version < 150000 {
-        wrapped.replace("i.indnullsnotdistinct", "false")
-    } else {
-        wrapped
-    };
-    let query_err = |e: tokio_postgres::Error| CatalogError::Query {
+    fetch_with(
+        client,
         what,
-        message: crate::conn::db_message(&e),
-    };
-    let params: [&(dyn ToSql + Sync); 2] = [&filter.include, &filter.exclude];
-    let stream = client
-        .query_raw(&wrapped, params)
-        .await
-        .map_err(query_err)?;
-    let mut stream = std::pin::pin!(stream);
-    let mut out = Vec::new();
-    while let Some(row) = stream.try_next().await.map_err(query_err)? {
-        let text: &str = row.try_get(0).map_err(|e| CatalogError::Decode {
-            what,
-            message: e.to_string(),
-        })?;
-        out.push(
-            serde_json::from_str(text).map_err(|e| CatalogError::Decode {
-                what,
-                message: format!("{e} in {text}"),
-            })?,
-        );
-    }
-    Ok(out)
+        &for_version(&wrapped, version),
+        Some(filter),
+        |row| {
+            let text: &str = row.try_get(0).map_err(|e| e.to_string())?;
+            serde_json::from_str(text).map_err(|e| format!("{e} in {text}"))
+        },
+    )
+    .await
 }
 
 /// Reads the whole schema of the database `client` is connected to. The connection must not
@@ -129,9 +146,11 @@ pub async fn inspect(client: &Client, filter: &Filter) -> Result<Inspection, Cat
 
 /// The settings of every inspector transaction. JIT off: on a catalog without fresh
 /// statistics (a shadow database just loaded) the estimates cross the JIT thresholds, and
-/// compiling costs seconds per query.
+/// compiling costs seconds per query. `work_mem` sized for a large catalog: the hash joins
+/// and groupings over `pg_attribute` and `pg_depend` would otherwise spill to disk.
 const SESSION: &str = "SELECT pg_catalog.set_config('search_path', '', true), \
-                              pg_catalog.set_config('jit', 'off', true);";
+                              pg_catalog.set_config('jit', 'off', true), \
+                              pg_catalog.set_config('work_mem', '64MB', true);";
 
 /// [`inspect`] over several connections to the same database, the queries spread over them
 /// so that the server works on them in parallel. All read one snapshot: the first

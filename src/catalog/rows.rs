@@ -1,6 +1,6 @@
 //! Decoding of the catalog queries' JSON rows and their assembly into the model.
 
-use super::{CatalogError, Filter, fetch};
+use super::{CatalogError, Filter, fetch, fetch_with};
 use crate::model::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -22,6 +22,7 @@ pub(super) struct Rows {
     functions: Vec<FunctionRow>,
     triggers: Vec<TriggerRow>,
     policies: Vec<PolicyRow>,
+    depend_objects: Vec<DependObjectRow>,
     depends: Vec<DependRow>,
     not_nulls: Vec<NotNullRow>,
     /// How many queries were sent.
@@ -30,7 +31,7 @@ pub(super) struct Rows {
 
 /// The catalog queries: name in messages, file, and relative cost (milliseconds for the
 /// 1,000-table benchmark schema), which spreads them over connections.
-const QUERIES: [(&str, u32); 16] = [
+const QUERIES: [(&str, u32); 17] = [
     ("schemas", 1),
     ("extensions", 1),
     ("enums", 5),
@@ -45,7 +46,8 @@ const QUERIES: [(&str, u32); 16] = [
     ("functions", 1),
     ("triggers", 1),
     ("policies", 1),
-    ("dependencies", 170),
+    ("dependency objects", 60),
+    ("dependencies", 30),
     ("not-null constraints", 20),
 ];
 
@@ -103,6 +105,7 @@ pub(super) async fn fetch_all(
         functions,
         triggers,
         policies,
+        depend_objects,
         depends,
         not_nulls,
     ) = tokio::try_join!(
@@ -120,7 +123,21 @@ pub(super) async fn fetch_all(
         q!("functions", "queries/functions.sql"),
         q!("triggers", "queries/triggers.sql"),
         q!("policies", "queries/policies.sql"),
-        q!("dependencies", "queries/depends.sql"),
+        // Two large results of plain columns: read directly, not as JSON.
+        fetch_with(
+            clients[on["dependency objects"]],
+            "dependency objects",
+            include_str!("queries/depend_objects.sql"),
+            Some(filter),
+            DependObjectRow::decode,
+        ),
+        fetch_with(
+            clients[on["dependencies"]],
+            "dependencies",
+            include_str!("queries/depends.sql"),
+            None,
+            DependRow::decode,
+        ),
         // NOT NULL constraints are catalog objects with names from PostgreSQL 18 on.
         async {
             if named_not_nulls {
@@ -145,9 +162,10 @@ pub(super) async fn fetch_all(
         functions,
         triggers,
         policies,
+        depend_objects,
         depends,
         not_nulls,
-        queries: 15 + usize::from(named_not_nulls),
+        queries: 16 + usize::from(named_not_nulls),
     })
 }
 
@@ -394,18 +412,97 @@ struct PolicyRow {
     comment: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// An object that dependencies are recorded between: its catalog key and its identity.
+struct DependObjectRow {
+    key: (u32, u32),
+    id: ObjectId,
+}
+
+/// A catalog key (`classid`, `objid`) read as `int8`.
+fn key(row: &tokio_postgres::Row, class: usize, oid: usize) -> Result<(u32, u32), String> {
+    let get = |i: usize| -> Result<u32, String> {
+        let v: i64 = row.try_get(i).map_err(|e| e.to_string())?;
+        u32::try_from(v).map_err(|_| format!("{v} is not an OID"))
+    };
+    Ok((get(class)?, get(oid)?))
+}
+
+impl DependObjectRow {
+    /// Columns: class, oid, kind, schema, table, name, args.
+    fn decode(row: &tokio_postgres::Row) -> Result<Self, String> {
+        let text = |i: usize| -> Result<Option<String>, String> {
+            row.try_get(i).map_err(|e| e.to_string())
+        };
+        let kind: String = text(2)?.ok_or("an object without a kind")?;
+        Ok(DependObjectRow {
+            key: key(row, 0, 1)?,
+            id: ObjectId {
+                kind: kind.parse()?,
+                schema: text(3)?.ok_or("an object without a schema")?,
+                table: text(4)?,
+                name: text(5)?.ok_or("an object without a name")?,
+                args: text(6)?,
+            },
+        })
+    }
+}
+
+/// A recorded dependency between catalog keys; `column` names the referenced table column
+/// of a view's dependency.
 struct DependRow {
-    from_kind: ObjectKind,
-    from_schema: String,
-    from_table: Option<String>,
-    from_name: String,
-    from_args: Option<String>,
-    to_kind: ObjectKind,
-    to_schema: String,
-    to_table: Option<String>,
-    to_name: String,
-    to_args: Option<String>,
+    from: (u32, u32),
+    to: (u32, u32),
+    column: Option<String>,
+}
+
+impl DependRow {
+    /// Columns: class, oid, ref_class, ref_oid, column.
+    fn decode(row: &tokio_postgres::Row) -> Result<Self, String> {
+        Ok(DependRow {
+            from: key(row, 0, 1)?,
+            to: key(row, 2, 3)?,
+            column: row.try_get(4).map_err(|e| e.to_string())?,
+        })
+    }
+}
+
+/// The recorded dependencies as identity pairs: both ends must be known objects, an object
+/// never depends on itself (a rule on its view, a default on its column), and a view's
+/// dependency on a table column is recorded on the table and on the column.
+fn depends(objects: Vec<DependObjectRow>, rows: Vec<DependRow>) -> Depends {
+    let mut by_key: Vec<((u32, u32), u32)> = Vec::with_capacity(objects.len());
+    let mut ids: Vec<ObjectId> = Vec::with_capacity(objects.len());
+    for o in objects {
+        by_key.push((o.key, ids.len() as u32));
+        ids.push(o.id);
+    }
+    by_key.sort_unstable();
+    let find = |k: &(u32, u32)| {
+        by_key
+            .binary_search_by(|(x, _)| x.cmp(k))
+            .ok()
+            .map(|i| by_key[i].1)
+    };
+    let mut pairs = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (Some(a), Some(b)) = (find(&r.from), find(&r.to)) else {
+            continue;
+        };
+        let (ia, ib) = (&ids[a as usize], &ids[b as usize]);
+        if ia == ib {
+            continue;
+        }
+        if let Some(column) = r.column
+            && ib.kind == ObjectKind::Table
+            && matches!(ia.kind, ObjectKind::View | ObjectKind::MaterializedView)
+        {
+            let col = ObjectId::column(&QualName::new(&ib.schema, &ib.name), &column);
+            pairs.push((a, ids.len() as u32));
+            ids.push(col);
+        }
+        pairs.push((a, b));
+    }
+    Depends::from_parts(ids, pairs)
 }
 
 fn sorted(mut grants: Vec<Grant>) -> Vec<Grant> {
@@ -716,26 +813,6 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
             },
         );
     }
-    s.depends = rows
-        .depends
-        .into_iter()
-        .map(|r| {
-            let from = ObjectId {
-                kind: r.from_kind,
-                schema: r.from_schema,
-                table: r.from_table,
-                name: r.from_name,
-                args: r.from_args,
-            };
-            let to = ObjectId {
-                kind: r.to_kind,
-                schema: r.to_schema,
-                table: r.to_table,
-                name: r.to_name,
-                args: r.to_args,
-            };
-            (from, to)
-        })
-        .collect();
+    s.depends = depends(rows.depend_objects, rows.depends);
     Ok(s)
 }

@@ -62,6 +62,37 @@ impl Depends {
         *self = all.into_iter().collect();
     }
 
+    /// Builds the list from identities and pairs of indexes into them. Identities may repeat
+    /// (several catalog objects with one identity) and need not be sorted; pairs may repeat.
+    /// Identities no pair names are dropped.
+    pub fn from_parts(ids: Vec<ObjectId>, pairs: Vec<(u32, u32)>) -> Self {
+        let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| ids[a as usize].cmp(&ids[b as usize]));
+        let mut slots: Vec<Option<ObjectId>> = ids.into_iter().map(Some).collect();
+        let mut remap = vec![0u32; slots.len()];
+        let mut sorted: Vec<ObjectId> = Vec::new();
+        for i in order {
+            let id = slots[i as usize]
+                .take()
+                .expect("each identity is taken once");
+            if sorted.last() != Some(&id) {
+                sorted.push(id);
+            }
+            remap[i as usize] = (sorted.len() - 1) as u32;
+        }
+        let mut pairs: Vec<(u32, u32)> = pairs
+            .into_iter()
+            .map(|(a, b)| (remap[a as usize], remap[b as usize]))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut d = Depends { ids: sorted, pairs };
+        d.compact();
+        d.ids.shrink_to_fit();
+        d.pairs.shrink_to_fit();
+        d
+    }
+
     /// Keeps the pairs for which `keep` returns true.
     pub fn retain(&mut self, mut keep: impl FnMut(&ObjectId, &ObjectId) -> bool) {
         let ids = &self.ids;
@@ -190,6 +221,25 @@ mod tests {
         assert!(
             !d.ids.contains(&table("z")),
             "unused identities are dropped"
+        );
+        let parts = Depends::from_parts(
+            vec![
+                table("c"),
+                table("a"),
+                table("b"),
+                table("a"),
+                table("unused"),
+            ],
+            vec![(0, 1), (2, 3), (0, 3), (2, 1)],
+        );
+        let expected: Depends = vec![(table("c"), table("a")), (table("b"), table("a"))]
+            .into_iter()
+            .collect();
+        assert_eq!(parts, expected);
+        assert_eq!(
+            parts.ids(),
+            expected.ids(),
+            "repeated and unused identities"
         );
         d.insert(table("y"), table("a"));
         assert!(d.contains(&table("y"), &table("a")));

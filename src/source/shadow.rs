@@ -248,18 +248,17 @@ impl Shadow {
     }
 }
 
-/// Connections used to load desired SQL: `PGDIFF_SHADOW_JOBS` when set, else 1 (in one
-/// transaction, in order).
-///
-/// The concurrent load is opt-in: Postgres chooses generated names (of unnamed constraints
-/// and indexes, serial sequences, array types) unique across the whole schema, so two
-/// statements on different tables can pick each other's name depending on which runs first,
-/// and the schedule does not yet order statements by the names they may generate.
+/// Connections used to load desired SQL: `PGDIFF_SHADOW_JOBS` when set (1: in one
+/// transaction, in order), else one per core, at most four (the server's catalog work
+/// serializes beyond that).
 fn load_jobs() -> usize {
     std::env::var("PGDIFF_SHADOW_JOBS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
-        .map_or(1, |n| n.max(1))
+        .map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            |n| n.max(1),
+        )
 }
 
 /// Loads `stmts` into `db` over `jobs` connections, each statement committed on its own and

@@ -1228,6 +1228,156 @@ fn access(node: &NodeEnum) -> Option<Access> {
     })
 }
 
+/// Bytes of a name that every name Postgres generates from it keeps: generated names
+/// (`makeObjectName`) shorten the relation or type name to fit 63 bytes with the label, the
+/// column names and a number, never below 22 bytes.
+const KEPT_PREFIX: usize = 16;
+
+/// The keys under which a name (a relation's or type's, from which Postgres generates names,
+/// or a name given explicitly) can meet another in the choice of a generated name. Postgres
+/// chooses names of unnamed constraints, indexes, sequences, array types and (18+) NOT NULL
+/// constraints unique across the schema, each starting with the name of the relation or type
+/// it belongs to, possibly shortened; two such names can only be equal if one source is the
+/// other up to an underscore, or if they share their first [`KEPT_PREFIX`] bytes. So every
+/// prefix ending before an underscore, the whole name, and the first bytes are keys.
+fn name_keys(schema: &str, name: &str, out: &mut Vec<String>) {
+    let schema = if schema.is_empty() { "public" } else { schema };
+    // (Not the empty prefix of `_name`: no name is empty.)
+    for (i, _) in name.match_indices('_').filter(|&(i, _)| i > 0) {
+        out.push(format!("name:{schema}:{}", &name[..i]));
+    }
+    out.push(format!("name:{schema}:{name}"));
+    if name.len() > KEPT_PREFIX {
+        let mut end = KEPT_PREFIX;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push(format!("name:{schema}:{}*", &name[..end]));
+    }
+}
+
+/// Constraint and index names given explicitly in constraint nodes.
+fn constraint_names(nodes: &[pg_query::protobuf::Node], out: &mut Vec<String>) {
+    for n in nodes {
+        match &n.node {
+            Some(NodeEnum::Constraint(k)) => {
+                out.extend([k.conname.clone(), k.indexname.clone()]);
+            }
+            Some(NodeEnum::ColumnDef(c)) => constraint_names(&c.constraints, out),
+            _ => {}
+        }
+    }
+}
+
+/// The names a statement may generate from, or give, in its schema, as [`name_keys`]:
+/// the relation or type it creates or alters (and its array type), the names it gives
+/// explicitly, and for an index or ALTER on a table, the names of the table's partitions and
+/// children (`descendants`, by relation key), on which Postgres creates indexes and
+/// constraints too.
+fn generated_name_keys(node: &NodeEnum, descendants: &[(String, String)]) -> Vec<String> {
+    use NodeEnum as N;
+    let mut keys = Vec::new();
+    let mut given = Vec::new();
+    // A relation or type, and its array type (`_name`, also chosen unique).
+    let with_array = |sc: &str, n: &str, keys: &mut Vec<String>| {
+        name_keys(sc, n, keys);
+        name_keys(sc, &format!("_{n}"), keys);
+    };
+    let schema = match node {
+        N::CreateStmt(s) => {
+            let Some(r) = &s.relation else { return keys };
+            with_array(&r.schemaname, &r.relname, &mut keys);
+            constraint_names(&s.table_elts, &mut given);
+            constraint_names(&s.constraints, &mut given);
+            r.schemaname.clone()
+        }
+        N::IndexStmt(s) => {
+            let Some(r) = &s.relation else { return keys };
+            name_keys(&r.schemaname, &r.relname, &mut keys);
+            given.push(s.idxname.clone());
+            r.schemaname.clone()
+        }
+        N::AlterTableStmt(s) => {
+            let Some(r) = &s.relation else { return keys };
+            name_keys(&r.schemaname, &r.relname, &mut keys);
+            for c in &s.cmds {
+                if let Some(N::AlterTableCmd(cmd)) = &c.node {
+                    match cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                        Some(N::PartitionCmd(p)) => {
+                            if let Some(part) = &p.name {
+                                name_keys(&part.schemaname, &part.relname, &mut keys);
+                            }
+                        }
+                        Some(def) => constraint_names(
+                            &[pg_query::protobuf::Node {
+                                node: Some(def.clone()),
+                            }],
+                            &mut given,
+                        ),
+                        None => {}
+                    }
+                }
+            }
+            r.schemaname.clone()
+        }
+        N::CreateSeqStmt(s) => {
+            let Some(r) = &s.sequence else { return keys };
+            with_array(&r.schemaname, &r.relname, &mut keys);
+            r.schemaname.clone()
+        }
+        N::ViewStmt(s) => {
+            let Some(r) = &s.view else { return keys };
+            with_array(&r.schemaname, &r.relname, &mut keys);
+            r.schemaname.clone()
+        }
+        N::CreateTableAsStmt(s) => {
+            let Some(r) = s.into.as_ref().and_then(|i| i.rel.as_ref()) else {
+                return keys;
+            };
+            with_array(&r.schemaname, &r.relname, &mut keys);
+            r.schemaname.clone()
+        }
+        N::CompositeTypeStmt(s) => {
+            let Some(r) = &s.typevar else { return keys };
+            with_array(&r.schemaname, &r.relname, &mut keys);
+            r.schemaname.clone()
+        }
+        N::CreateEnumStmt(_)
+        | N::CreateRangeStmt(_)
+        | N::CreateDomainStmt(_)
+        | N::AlterDomainStmt(_) => {
+            let names = match node {
+                N::CreateEnumStmt(s) => &s.type_name,
+                N::CreateRangeStmt(s) => &s.type_name,
+                N::CreateDomainStmt(s) => &s.domainname,
+                N::AlterDomainStmt(s) => &s.type_name,
+                _ => unreachable!("matched above"),
+            };
+            let Some((sc, n)) = qualified(&strings(names)) else {
+                return keys;
+            };
+            with_array(&sc, &n, &mut keys);
+            if let N::CreateDomainStmt(s) = node {
+                constraint_names(&s.constraints, &mut given);
+            }
+            if let N::AlterDomainStmt(s) = node
+                && let Some(def) = &s.def
+            {
+                constraint_names(std::slice::from_ref(def.as_ref()), &mut given);
+            }
+            sc
+        }
+        _ => return keys,
+    };
+    for g in given.iter().filter(|g| !g.is_empty()) {
+        name_keys(&schema, g, &mut keys);
+    }
+    for (sc, n) in descendants {
+        name_keys(sc, n, &mut keys);
+    }
+    keys
+}
+
 /// A schedule for loading `stmts` (in their load order) over several connections, each
 /// statement committed on its own: for each statement, the earlier statements that must have
 /// completed before it starts. `None` when the statements cannot be loaded concurrently
@@ -1270,6 +1420,40 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
             _ => Vec::new(),
         })
         .collect();
+    // Generated names: every statement writes the keys of the names it may generate or
+    // give (see `name_keys`), so statements whose names could meet keep their order.
+    let mut children: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut name_writes: Vec<Vec<String>> = Vec::with_capacity(stmts.len());
+    for s in stmts {
+        let on = match &s.node {
+            NodeEnum::IndexStmt(x) => x.relation.as_ref(),
+            NodeEnum::AlterTableStmt(x) => x.relation.as_ref(),
+            _ => None,
+        };
+        let mut descendants = Vec::new();
+        if let Some(r) = on {
+            let mut todo = vec![rel_key(&r.schemaname, &r.relname)];
+            while let Some(k) = todo.pop() {
+                for (sc, n) in children.get(&k).into_iter().flatten() {
+                    descendants.push((sc.clone(), n.clone()));
+                    todo.push(rel_key(sc, n));
+                }
+            }
+        }
+        name_writes.push(generated_name_keys(&s.node, &descendants));
+        if let NodeEnum::CreateStmt(x) = &s.node
+            && let Some(r) = &x.relation
+        {
+            for p in &x.inh_relations {
+                if let Some(NodeEnum::RangeVar(parent)) = &p.node {
+                    children
+                        .entry(rel_key(&parent.schemaname, &parent.relname))
+                        .or_default()
+                        .push((r.schemaname.clone(), r.relname.clone()));
+                }
+            }
+        }
+    }
     let mut last_writer: BTreeMap<&str, usize> = BTreeMap::new();
     let mut readers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut barrier: Option<usize> = None;
@@ -1277,7 +1461,7 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
     let mut preds = Vec::with_capacity(stmts.len());
     for (i, s) in stmts.iter().enumerate() {
         let mut p: BTreeSet<usize> = barrier.into_iter().collect();
-        let (reads, writes): (Vec<&str>, Vec<&str>) = match access(&s.node)? {
+        let (reads, mut writes): (Vec<&str>, Vec<&str>) = match access(&s.node)? {
             Access::Barrier => {
                 p.extend(since_barrier.drain(..));
                 barrier = Some(i);
@@ -1321,6 +1505,7 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
                 vec![comment_targets[i].as_str()],
             ),
         };
+        writes.extend(name_writes[i].iter().map(String::as_str));
         for k in reads {
             if let Some(&w) = last_writer.get(k) {
                 p.insert(w);
@@ -1431,6 +1616,39 @@ mod tests {
             .iter()
             .map(|&p| stmts[p].summary.as_str())
             .collect()
+    }
+
+    #[test]
+    fn statements_whose_generated_names_can_meet_keep_their_order() {
+        let long = "s".repeat(62);
+        let f = file(&format!(
+            "CREATE TABLE {long}x (a int CHECK (a > 0));\n\
+             CREATE TABLE {long}y (a int CHECK (a > 0));\n\
+             CREATE TABLE a (b_c int CHECK (b_c > 0));\n\
+             CREATE TABLE a_b (c int CHECK (c > 0));\n\
+             CREATE TABLE m1_accounts (id int PRIMARY KEY);\n\
+             CREATE TABLE m2_accounts (id int PRIMARY KEY);\n\
+             CREATE TABLE x (id int CONSTRAINT m1_accounts_id_check CHECK (id > 0));\n\
+             CREATE TABLE parent (id int, at date) PARTITION BY RANGE (at);\n\
+             CREATE TABLE part PARTITION OF parent FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n\
+             CREATE TABLE part_at (id int);\n\
+             CREATE INDEX ON parent (at);\n\
+             CREATE INDEX part_at_idx ON part_at (id);\n"
+        ));
+        let stmts = parse_sources(&f).unwrap();
+        let preds = concurrent_schedule(&stmts).unwrap();
+        let waits = |later: usize, earlier: usize| preds[later].contains(&earlier);
+        // Both truncate to the same generated name: `sss..._a_check`.
+        assert!(waits(1, 0), "{preds:?}");
+        // `a_b_c_check` either way.
+        assert!(waits(3, 2), "{preds:?}");
+        // Names of different modules cannot meet.
+        assert!(!waits(5, 4), "{preds:?}");
+        // An explicit name that a generated name could take.
+        assert!(waits(6, 4), "{preds:?}");
+        // The index on the partitioned table is created on the partition too, named from it.
+        assert!(waits(11, 10), "{preds:?}");
+        assert!(waits(10, 8), "{preds:?}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The three oracle checks, shared by the hand-written-case tests and the corpus test:
-//! inspect round trip, loader equivalence, and plan convergence.
+//! The oracle checks, shared by the hand-written-case tests and the corpus test: inspect
+//! round trip, loader equivalence, plan convergence, and the inspector's definitions
+//! against the server's own deparse functions.
 
 use super::{Case, inspect, rt};
 use pgdiff::catalog::Filter;
@@ -51,6 +52,68 @@ pub fn roundtrip(case: &Case, a: &TestDb, a_model: &Schema, a_dump: &str) -> Res
         ));
     }
     Ok(())
+}
+
+/// The inspector composes some definitions itself, or deparses them in a cheaper way than
+/// the obvious call (index definitions of plain-column indexes, column defaults without the
+/// table): every index definition and column default of `model` must equal what
+/// `pg_get_indexdef` and `pg_get_expr(adbin, adrelid)` print for it in `db` (with the
+/// inspector's empty `search_path`).
+pub fn definitions(db: &TestDb, model: &Schema) -> Result<(), String> {
+    let out = db
+        .psql(
+            "\\pset tuples_only on\n\\pset format unaligned\n\
+             SET search_path = '';\n\
+             SELECT json_build_object(\
+               'indexes', (SELECT coalesce(json_object_agg(n.nspname || '.' || c.relname, \
+                                                           pg_get_indexdef(c.oid)), '{}') \
+                             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                            WHERE c.relkind IN ('i', 'I')), \
+               'defaults', (SELECT coalesce(json_object_agg( \
+                                     n.nspname || '.' || c.relname || '.' || a.attname, \
+                                     pg_get_expr(d.adbin, d.adrelid)), '{}') \
+                              FROM pg_attrdef d \
+                              JOIN pg_class c ON c.oid = d.adrelid \
+                              JOIN pg_namespace n ON n.oid = c.relnamespace \
+                              JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
+                             WHERE a.attgenerated = ''));\n",
+        )
+        .map_err(|e| format!("reading definitions with psql: {e}"))?;
+    #[derive(serde::Deserialize)]
+    struct Printed {
+        indexes: std::collections::BTreeMap<String, String>,
+        defaults: std::collections::BTreeMap<String, String>,
+    }
+    let printed: Printed = serde_json::from_str(out.trim())
+        .map_err(|e| format!("decoding the definitions: {e}: {out}"))?;
+    let mut wrong = Vec::new();
+    for (q, ix) in &model.indexes {
+        let key = format!("{}.{}", q.schema, q.name);
+        match printed.indexes.get(&key) {
+            Some(d) if *d == ix.definition => {}
+            other => wrong.push(format!(
+                "index {key}: inspected {:?}, pg_get_indexdef {other:?}",
+                ix.definition
+            )),
+        }
+    }
+    for (q, t) in &model.tables {
+        for c in &t.columns {
+            let Some(def) = &c.default else { continue };
+            let key = format!("{}.{}.{}", q.schema, q.name, c.name);
+            match printed.defaults.get(&key) {
+                Some(d) if d == def => {}
+                other => wrong.push(format!(
+                    "default of {key}: inspected {def:?}, pg_get_expr {other:?}"
+                )),
+            }
+        }
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(wrong.join("\n"))
+    }
 }
 
 /// Loads desired SQL at `path` through the shadow database on the test server.

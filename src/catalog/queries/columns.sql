@@ -11,7 +11,9 @@ SELECT n.nspname AS schema,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
             THEN json_build_object('schema', cn.nspname, 'name', co.collname) END AS collation,
        a.attnotnull AS not_null,
-       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS "default",
+       -- A default cannot reference columns: deparsed without the table (which would open the
+       -- table and build its relation cache entry, the costliest part of this query).
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) END AS "default",
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
        a.attgenerated AS generated_kind,
        a.attidentity AS identity,
