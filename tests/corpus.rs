@@ -6,8 +6,9 @@
 //! - loader: `to.sql` through pgdiff's loader gives the same model as run by psql;
 //! - convergence: the plan from `from.sql` to `to.sql` converges, re-plans empty and rolls
 //!   back;
-//! - definitions: the index definitions and column defaults the inspector reads equal what
-//!   the server's deparse functions print (`pg_get_indexdef`, `pg_get_expr`).
+//! - definitions: the index and constraint definitions and column defaults the inspector
+//!   reads equal what the server's deparse functions print (`pg_get_indexdef`,
+//!   `pg_get_constraintdef`, `pg_get_expr`).
 //!
 //! Cases that cannot pass are listed with their reason in tests/known-failures.txt; an
 //! unexpected failure, or a listed case that passes, fails the test.

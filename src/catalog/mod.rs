@@ -78,14 +78,29 @@ async fn simple(client: &Client, sql: &str, what: &'static str) -> Result<(), Ca
         })
 }
 
-/// The text of a catalog query for the server `version`: `indnullsnotdistinct` is new in
-/// PostgreSQL 15; before it, every index treats NULLs as distinct.
+/// The text of a catalog query for the server `version`, with the values that columns newer
+/// than the server always have in its place: `indnullsnotdistinct` and `confdelsetcols` are
+/// new in PostgreSQL 15 (NULLs distinct, no column list), `conperiod` and `conenforced` in 18
+/// (no period, enforced).
 fn for_version(sql: &str, version: i32) -> std::borrow::Cow<'_, str> {
+    let mut replace: Vec<(&str, &str)> = Vec::new();
     if version < 150000 {
-        sql.replace("i.indnullsnotdistinct", "false").into()
-    } else {
-        sql.into()
+        replace.extend([
+            ("i.indnullsnotdistinct", "false"),
+            ("k.confdelsetcols", "NULL::int2[]"),
+        ]);
     }
+    if version < 180000 {
+        replace.extend([("k.conperiod", "false"), ("k.conenforced", "true")]);
+    }
+    if replace.iter().all(|(from, _)| !sql.contains(from)) {
+        return sql.into();
+    }
+    let mut out = sql.to_string();
+    for (from, to) in replace {
+        out = out.replace(from, to);
+    }
+    out.into()
 }
 
 /// Runs one catalog query and hands each row to `decode` as it arrives: no result is held

@@ -55,10 +55,11 @@ pub fn roundtrip(case: &Case, a: &TestDb, a_model: &Schema, a_dump: &str) -> Res
 }
 
 /// The inspector composes some definitions itself, or deparses them in a cheaper way than
-/// the obvious call (index definitions of plain-column indexes, column defaults without the
-/// table): every index definition and column default of `model` must equal what
-/// `pg_get_indexdef` and `pg_get_expr(adbin, adrelid)` print for it in `db` (with the
-/// inspector's empty `search_path`).
+/// the obvious call (index definitions of plain-column indexes, keys and foreign keys,
+/// column defaults without the table): every index definition, constraint definition and
+/// column default of `model` must equal what `pg_get_indexdef`, `pg_get_constraintdef` and
+/// `pg_get_expr(adbin, adrelid)` print for it in `db` (with the inspector's empty
+/// `search_path`).
 pub fn definitions(db: &TestDb, model: &Schema) -> Result<(), String> {
     let out = db
         .psql(
@@ -69,6 +70,12 @@ pub fn definitions(db: &TestDb, model: &Schema) -> Result<(), String> {
                                                            pg_get_indexdef(c.oid)), '{}') \
                              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                             WHERE c.relkind IN ('i', 'I')), \
+               'constraints', (SELECT coalesce(json_object_agg( \
+                                        n.nspname || '.' || c.relname || '.' || k.conname, \
+                                        pg_get_constraintdef(k.oid)), '{}') \
+                                 FROM pg_constraint k \
+                                 JOIN pg_class c ON c.oid = k.conrelid \
+                                 JOIN pg_namespace n ON n.oid = c.relnamespace), \
                'defaults', (SELECT coalesce(json_object_agg( \
                                      n.nspname || '.' || c.relname || '.' || a.attname, \
                                      pg_get_expr(d.adbin, d.adrelid)), '{}') \
@@ -82,6 +89,7 @@ pub fn definitions(db: &TestDb, model: &Schema) -> Result<(), String> {
     #[derive(serde::Deserialize)]
     struct Printed {
         indexes: std::collections::BTreeMap<String, String>,
+        constraints: std::collections::BTreeMap<String, String>,
         defaults: std::collections::BTreeMap<String, String>,
     }
     let printed: Printed = serde_json::from_str(out.trim())
@@ -98,6 +106,16 @@ pub fn definitions(db: &TestDb, model: &Schema) -> Result<(), String> {
         }
     }
     for (q, t) in &model.tables {
+        for (n, k) in &t.constraints {
+            let key = format!("{}.{}.{n}", q.schema, q.name);
+            match printed.constraints.get(&key) {
+                Some(d) if *d == k.definition => {}
+                other => wrong.push(format!(
+                    "constraint {key}: inspected {:?}, pg_get_constraintdef {other:?}",
+                    k.definition
+                )),
+            }
+        }
         for c in &t.columns {
             let Some(def) = &c.default else { continue };
             let key = format!("{}.{}.{}", q.schema, q.name, c.name);
