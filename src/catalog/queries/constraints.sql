@@ -5,6 +5,25 @@
 -- looks each column up in the system caches, a large part of this query's time on a big
 -- catalog); CHECK and EXCLUDE constraints, and the forms of newer servers (WITHOUT OVERLAPS,
 -- PERIOD, NOT ENFORCED), are printed by pg_get_constraintdef.
+-- The key columns of all constraints are read in one join and grouped (a join per
+-- constraint costs several times more).
+WITH keys AS (
+  SELECT k.oid, json_agg(a.attname ORDER BY x.ord) AS names,
+         string_agg(quote_ident(a.attname), ', ' ORDER BY x.ord) AS quoted
+    FROM pg_catalog.pg_constraint k
+   CROSS JOIN unnest(k.conkey) WITH ORDINALITY x(attnum, ord)
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.attnum
+   WHERE k.conrelid <> 0 AND x.attnum <> 0
+   GROUP BY k.oid
+), fkeys AS (
+  SELECT k.oid, json_agg(a.attname ORDER BY x.ord) AS names,
+         string_agg(quote_ident(a.attname), ', ' ORDER BY x.ord) AS quoted
+    FROM pg_catalog.pg_constraint k
+   CROSS JOIN unnest(k.confkey) WITH ORDINALITY x(attnum, ord)
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = x.attnum
+   WHERE k.contype = 'f' AND x.attnum <> 0
+   GROUP BY k.oid
+)
 SELECT n.nspname AS schema,
        c.relname AS "table",
        k.conname AS name,
@@ -64,19 +83,8 @@ SELECT n.nspname AS schema,
   LEFT JOIN pg_catalog.pg_class fc ON fc.oid = k.confrelid
   LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
   LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = k.conindid AND k.contype IN ('p', 'u')
-  -- One index probe per key (cheaper than a join planned per constraint).
-  LEFT JOIN LATERAL (
-    SELECT json_agg(a.attname ORDER BY x.ord) AS names,
-           string_agg(quote_ident(a.attname), ', ' ORDER BY x.ord) AS quoted
-      FROM unnest(k.conkey) WITH ORDINALITY x(attnum, ord)
-      JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.attnum
-     WHERE x.attnum <> 0) kc ON true
-  LEFT JOIN LATERAL (
-    SELECT json_agg(a.attname ORDER BY x.ord) AS names,
-           string_agg(quote_ident(a.attname), ', ' ORDER BY x.ord) AS quoted
-      FROM unnest(k.confkey) WITH ORDINALITY x(attnum, ord)
-      JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = x.attnum
-     WHERE x.attnum <> 0 AND k.contype = 'f') fkc ON true
+  LEFT JOIN keys kc ON kc.oid = k.oid
+  LEFT JOIN fkeys fkc ON fkc.oid = k.oid
   LEFT JOIN pg_catalog.pg_description dsc
          ON dsc.objoid = k.oid AND dsc.classoid = 'pg_catalog.pg_constraint'::regclass AND dsc.objsubid = 0
   LEFT JOIN pg_catalog.pg_description idsc
