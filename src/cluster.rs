@@ -363,15 +363,20 @@ impl TempCluster {
 
     /// Stops the server (immediate shutdown: the cluster is disposable) and removes its
     /// directory. Called by drop; calling it twice is harmless.
+    ///
+    /// The postmaster is sent SIGQUIT directly and watched every few milliseconds: it is gone
+    /// within a few, where `pg_ctl stop` polls ten times a second. `pg_ctl` is the fallback.
     pub fn stop(&mut self) {
         if !self.stopped {
             self.stopped = true;
-            let _ = self.run(
-                Command::new(self.bins.bin("pg_ctl"))
-                    .arg("-D")
-                    .arg(self.data_dir())
-                    .args(["-m", "immediate", "-w", "stop"]),
-            );
+            if !quit_postmaster(&self.data_dir(), std::time::Duration::from_millis(5), 2000) {
+                let _ = self.run(
+                    Command::new(self.bins.bin("pg_ctl"))
+                        .arg("-D")
+                        .arg(self.data_dir())
+                        .args(["-m", "immediate", "-w", "stop"]),
+                );
+            }
         }
         let _ = std::fs::remove_dir_all(&self.root);
     }
@@ -442,28 +447,45 @@ fn remove_stale_clusters_in(base: &Path) {
         if owner.is_some_and(pid_alive) {
             continue;
         }
-        // Stop the server if it still runs: its postmaster.pid holds the pid.
-        let postmaster: Option<i32> = std::fs::read_to_string(dir.join("data/postmaster.pid"))
-            .ok()
-            .and_then(|s| s.lines().next().and_then(|l| l.trim().parse().ok()));
-        if let Some(pid) = postmaster.filter(|p| pid_alive(*p)) {
-            let is_postgres = std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
-                .map(|c| c.contains("postgres"))
-                .unwrap_or(false);
-            if is_postgres {
-                // SAFETY: sending SIGQUIT (immediate shutdown) to a postmaster we started.
-                unsafe { libc::kill(pid, libc::SIGQUIT) };
-                // A loaded machine can take a while; the directory goes only once it is down.
-                for _ in 0..300 {
-                    if !pid_alive(pid) {
-                        break;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                }
-            }
-        }
+        // Stop the server if it still runs (a loaded machine can take a while; the directory
+        // goes only once it is down).
+        quit_postmaster(
+            &dir.join("data"),
+            std::time::Duration::from_millis(100),
+            300,
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// Sends SIGQUIT (immediate shutdown) to the postmaster of the cluster in `data_dir`, named
+/// by its `postmaster.pid`, if it runs and is a postgres process, and waits for it to exit,
+/// checking every `every`, at most `times` times. True when no server runs there any more.
+fn quit_postmaster(data_dir: &Path, every: std::time::Duration, times: u32) -> bool {
+    let postmaster: Option<i32> = std::fs::read_to_string(data_dir.join("postmaster.pid"))
+        .ok()
+        .and_then(|s| s.lines().next().and_then(|l| l.trim().parse().ok()));
+    let Some(pid) = postmaster.filter(|p| pid_alive(*p)) else {
+        return true;
+    };
+    let is_postgres = std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
+        .map(|c| c.contains("postgres"))
+        .unwrap_or(false);
+    if !is_postgres {
+        return true;
+    }
+    // SAFETY: sending SIGQUIT (immediate shutdown) to the postmaster of a cluster of ours.
+    unsafe { libc::kill(pid, libc::SIGQUIT) };
+    // Down once it has removed its pid file, as `pg_ctl stop` sees it: the process itself
+    // may linger as a zombie until the init process reaps it.
+    let down = || !data_dir.join("postmaster.pid").exists() || !pid_alive(pid);
+    for _ in 0..times {
+        if down() {
+            return true;
+        }
+        std::thread::sleep(every);
+    }
+    down()
 }
 
 /// Runs `program` with `args`, returning stdout, or an error with stderr.

@@ -72,6 +72,17 @@ impl Schema {
     /// Identities of every top-level object and sub-object (columns, constraints) in the
     /// model, in a stable order.
     pub fn object_ids(&self) -> Vec<ObjectId> {
+        let mut ids = self.object_ids_except_columns();
+        for (q, t) in &self.tables {
+            ids.extend(t.columns.iter().map(|c| ObjectId::column(q, &c.name)));
+        }
+        ids.sort();
+        ids
+    }
+
+    /// [`Schema::object_ids`] without the columns, unsorted (a large catalog has many times
+    /// more columns than other objects).
+    pub fn object_ids_except_columns(&self) -> Vec<ObjectId> {
         let mut ids = Vec::new();
         ids.extend(self.schemas.keys().map(|n| ObjectId::schema(n)));
         ids.extend(self.extensions.keys().map(|n| ObjectId::extension(n)));
@@ -93,7 +104,6 @@ impl Schema {
         );
         for (q, t) in &self.tables {
             ids.push(ObjectId::of(ObjectKind::Table, q));
-            ids.extend(t.columns.iter().map(|c| ObjectId::column(q, &c.name)));
             ids.extend(t.constraints.keys().map(|c| ObjectId::constraint(q, c)));
         }
         for (q, v) in &self.views {
@@ -107,7 +117,6 @@ impl Schema {
         ids.extend(self.functions.keys().cloned());
         ids.extend(self.triggers.keys().cloned());
         ids.extend(self.policies.keys().cloned());
-        ids.sort();
         ids
     }
 

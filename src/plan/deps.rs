@@ -50,7 +50,7 @@ impl Collector {
 /// ordered separately to avoid a cycle with the column default that uses the sequence.
 pub(super) fn all_depends(s: &Schema) -> Deps {
     let mut c = Collector {
-        ids: s.object_ids(),
+        ids: candidates(s),
         pairs: Vec::new(),
     };
     // Objects Postgres manages itself (constraints cloned onto partitions, indexes backing
@@ -145,7 +145,44 @@ pub(super) fn all_depends(s: &Schema) -> Deps {
     let Collector { ids, mut pairs } = c;
     pairs.sort_unstable();
     pairs.dedup();
-    Deps { ids, pairs }
+    // Only the identities some pair names are kept (most columns have none): on a large
+    // catalog this list is held through the whole plan, once per side.
+    let mut used = vec![false; ids.len()];
+    for &(a, b) in &pairs {
+        used[a as usize] = true;
+        used[b as usize] = true;
+    }
+    let mut new_index = vec![0u32; ids.len()];
+    let mut kept = Vec::with_capacity(used.iter().filter(|&&u| u).count());
+    for (i, id) in ids.into_iter().enumerate() {
+        if used[i] {
+            new_index[i] = kept.len() as u32;
+            kept.push(id);
+        }
+    }
+    for p in &mut pairs {
+        *p = (new_index[p.0 as usize], new_index[p.1 as usize]);
+    }
+    pairs.shrink_to_fit();
+    Deps { ids: kept, pairs }
+}
+
+/// The objects of `s` that pairs may name, sorted: every object but the columns that have no
+/// user-defined type and no recorded dependency (most of them), which could name none.
+fn candidates(s: &Schema) -> Vec<ObjectId> {
+    let recorded = s.depends.ids();
+    let mut ids: Vec<ObjectId> = s
+        .object_ids_except_columns()
+        .into_iter()
+        .chain(s.tables.iter().flat_map(|(q, t)| {
+            t.columns.iter().filter_map(move |col| {
+                let id = ObjectId::column(q, &col.name);
+                (col.type_ref.is_some() || recorded.binary_search(&id).is_ok()).then_some(id)
+            })
+        }))
+        .collect();
+    ids.sort();
+    ids
 }
 
 /// The identity of the table or view named `q`.

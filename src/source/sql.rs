@@ -1271,10 +1271,9 @@ fn constraint_names(nodes: &[pg_query::protobuf::Node], out: &mut Vec<String>) {
 
 /// The names a statement may generate from, or give, in its schema, as [`name_keys`]:
 /// the relation or type it creates or alters (and its array type), the names it gives
-/// explicitly, and for an index or ALTER on a table, the names of the table's partitions and
-/// children (`descendants`, by relation key), on which Postgres creates indexes and
-/// constraints too.
-fn generated_name_keys(node: &NodeEnum, descendants: &[(String, String)]) -> Vec<String> {
+/// explicitly, and `others` (schema, name) that earlier statements make it reach (see
+/// [`NameSources`]).
+fn generated_name_keys(node: &NodeEnum, others: &[(String, String)]) -> Vec<String> {
     use NodeEnum as N;
     let mut keys = Vec::new();
     let mut given = Vec::new();
@@ -1357,6 +1356,12 @@ fn generated_name_keys(node: &NodeEnum, descendants: &[(String, String)]) -> Vec
                 return keys;
             };
             with_array(&sc, &n, &mut keys);
+            // A range type comes with a multirange type (`range` in the name replaced by
+            // `multirange`, else `_multirange` appended) and its array type.
+            if let N::CreateRangeStmt(_) = node {
+                with_array(&sc, &n.replacen("range", "multirange", 1), &mut keys);
+                with_array(&sc, &format!("{n}_multirange"), &mut keys);
+            }
             if let N::CreateDomainStmt(s) = node {
                 constraint_names(&s.constraints, &mut given);
             }
@@ -1372,10 +1377,194 @@ fn generated_name_keys(node: &NodeEnum, descendants: &[(String, String)]) -> Vec
     for g in given.iter().filter(|g| !g.is_empty()) {
         name_keys(&schema, g, &mut keys);
     }
-    for (sc, n) in descendants {
+    for (sc, n) in others {
         name_keys(sc, n, &mut keys);
     }
     keys
+}
+
+/// What earlier statements said about relations, for the names a statement makes Postgres
+/// generate on relations it does not name: the partitions and children of a table (an index
+/// or key on it is created on them too, named from them), the tables whose foreign keys
+/// reference a table (a new partition of it gets a copy of each, named from the referencing
+/// table), and the constraint names a table was given (copied to a child in another schema).
+/// Relations by `rel_key`; names as (schema, name).
+#[derive(Default)]
+struct NameSources {
+    children: BTreeMap<String, Vec<(String, String)>>,
+    parents: BTreeMap<String, Vec<String>>,
+    referencing: BTreeMap<String, Vec<(String, String)>>,
+    constraints: BTreeMap<String, Vec<String>>,
+}
+
+impl NameSources {
+    /// The name keys statement `node` writes; then records what it says about relations.
+    fn keys(&mut self, node: &NodeEnum) -> Vec<String> {
+        use NodeEnum as N;
+        let rv_key = |r: &pg_query::protobuf::RangeVar| rel_key(&r.schemaname, &r.relname);
+        let mut extra: Vec<(String, String)> = Vec::new();
+        // An index or ALTER reaches the partitions and children of its table.
+        let on = match node {
+            N::IndexStmt(x) => x.relation.as_ref(),
+            N::AlterTableStmt(x) => x.relation.as_ref(),
+            _ => None,
+        };
+        if let Some(r) = on {
+            let mut todo = vec![rv_key(r)];
+            while let Some(k) = todo.pop() {
+                for (sc, n) in self.children.get(&k).into_iter().flatten() {
+                    extra.push((sc.clone(), n.clone()));
+                    todo.push(rel_key(sc, n));
+                }
+            }
+        }
+        // New children: (child, parent) from CREATE TABLE ... PARTITION OF / INHERITS / LIKE
+        // and ALTER TABLE ... ATTACH PARTITION / INHERIT.
+        let mut adopted: Vec<(
+            pg_query::protobuf::RangeVar,
+            pg_query::protobuf::RangeVar,
+            bool,
+        )> = Vec::new();
+        let mut fks: Vec<(pg_query::protobuf::RangeVar, pg_query::protobuf::RangeVar)> = Vec::new();
+        let mut given: Vec<(pg_query::protobuf::RangeVar, String)> = Vec::new();
+        let mut constraint_nodes =
+            |table: &pg_query::protobuf::RangeVar, nodes: &[pg_query::protobuf::Node]| {
+                for n in nodes {
+                    let ks: Vec<&pg_query::protobuf::Constraint> = match &n.node {
+                        Some(N::Constraint(k)) => vec![k],
+                        Some(N::ColumnDef(c)) => c
+                            .constraints
+                            .iter()
+                            .filter_map(|n| match &n.node {
+                                Some(N::Constraint(k)) => Some(k.as_ref()),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    for k in ks {
+                        if let Some(pk) = &k.pktable {
+                            fks.push((table.clone(), pk.clone()));
+                        }
+                        if !k.conname.is_empty() {
+                            given.push((table.clone(), k.conname.clone()));
+                        }
+                    }
+                }
+            };
+        match node {
+            N::CreateStmt(x) => {
+                if let Some(r) = &x.relation {
+                    for p in &x.inh_relations {
+                        if let Some(N::RangeVar(parent)) = &p.node {
+                            adopted.push((r.clone(), parent.clone(), true));
+                        }
+                    }
+                    for e in &x.table_elts {
+                        if let Some(N::TableLikeClause(l)) = &e.node
+                            && let Some(src) = &l.relation
+                        {
+                            adopted.push((r.clone(), src.clone(), false));
+                        }
+                    }
+                    constraint_nodes(r, &x.table_elts);
+                    constraint_nodes(r, &x.constraints);
+                }
+            }
+            N::AlterTableStmt(x) => {
+                if let Some(r) = &x.relation {
+                    for c in &x.cmds {
+                        let Some(N::AlterTableCmd(cmd)) = &c.node else {
+                            continue;
+                        };
+                        match cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                            Some(N::PartitionCmd(pc)) => {
+                                if let Some(part) = &pc.name
+                                    && cmd.subtype
+                                        == pg_query::protobuf::AlterTableType::AtAttachPartition
+                                            as i32
+                                {
+                                    adopted.push((part.clone(), r.clone(), true));
+                                }
+                            }
+                            Some(N::RangeVar(parent))
+                                if cmd.subtype
+                                    == pg_query::protobuf::AlterTableType::AtAddInherit as i32 =>
+                            {
+                                adopted.push((r.clone(), parent.clone(), true));
+                            }
+                            Some(def) => constraint_nodes(
+                                r,
+                                &[pg_query::protobuf::Node {
+                                    node: Some(def.clone()),
+                                }],
+                            ),
+                            None => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        for (child, parent, _) in &adopted {
+            let child_schema = if child.schemaname.is_empty() {
+                "public"
+            } else {
+                &child.schemaname
+            };
+            // The parent and its ancestors: foreign keys referencing any of them are copied
+            // for the new partition, named from the referencing table.
+            let mut line = vec![rv_key(parent)];
+            let mut i = 0;
+            while i < line.len() {
+                let up = self.parents.get(&line[i]).cloned().unwrap_or_default();
+                line.extend(up);
+                i += 1;
+            }
+            for k in &line {
+                extra.extend(self.referencing.get(k).into_iter().flatten().cloned());
+            }
+            // Constraint names copied into another schema (generated ones start with the
+            // parent's name).
+            let parent_schema = if parent.schemaname.is_empty() {
+                "public"
+            } else {
+                &parent.schemaname
+            };
+            if parent_schema != child_schema {
+                extra.push((child_schema.to_string(), parent.relname.clone()));
+                for c in self.constraints.get(&rv_key(parent)).into_iter().flatten() {
+                    extra.push((child_schema.to_string(), c.clone()));
+                }
+            }
+        }
+        let keys = generated_name_keys(node, &extra);
+        for (child, parent, inherits) in adopted {
+            if inherits {
+                self.children
+                    .entry(rv_key(&parent))
+                    .or_default()
+                    .push((child.schemaname.clone(), child.relname.clone()));
+                self.parents
+                    .entry(rv_key(&child))
+                    .or_default()
+                    .push(rv_key(&parent));
+            }
+        }
+        for (table, pk) in fks {
+            self.referencing
+                .entry(rv_key(&pk))
+                .or_default()
+                .push((table.schemaname.clone(), table.relname.clone()));
+        }
+        for (table, name) in given {
+            self.constraints
+                .entry(rv_key(&table))
+                .or_default()
+                .push(name);
+        }
+        keys
+    }
 }
 
 /// A schedule for loading `stmts` (in their load order) over several connections, each
@@ -1422,38 +1611,8 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
         .collect();
     // Generated names: every statement writes the keys of the names it may generate or
     // give (see `name_keys`), so statements whose names could meet keep their order.
-    let mut children: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let mut name_writes: Vec<Vec<String>> = Vec::with_capacity(stmts.len());
-    for s in stmts {
-        let on = match &s.node {
-            NodeEnum::IndexStmt(x) => x.relation.as_ref(),
-            NodeEnum::AlterTableStmt(x) => x.relation.as_ref(),
-            _ => None,
-        };
-        let mut descendants = Vec::new();
-        if let Some(r) = on {
-            let mut todo = vec![rel_key(&r.schemaname, &r.relname)];
-            while let Some(k) = todo.pop() {
-                for (sc, n) in children.get(&k).into_iter().flatten() {
-                    descendants.push((sc.clone(), n.clone()));
-                    todo.push(rel_key(sc, n));
-                }
-            }
-        }
-        name_writes.push(generated_name_keys(&s.node, &descendants));
-        if let NodeEnum::CreateStmt(x) = &s.node
-            && let Some(r) = &x.relation
-        {
-            for p in &x.inh_relations {
-                if let Some(NodeEnum::RangeVar(parent)) = &p.node {
-                    children
-                        .entry(rel_key(&parent.schemaname, &parent.relname))
-                        .or_default()
-                        .push((r.schemaname.clone(), r.relname.clone()));
-                }
-            }
-        }
-    }
+    let mut names = NameSources::default();
+    let name_writes: Vec<Vec<String>> = stmts.iter().map(|s| names.keys(&s.node)).collect();
     let mut last_writer: BTreeMap<&str, usize> = BTreeMap::new();
     let mut readers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut barrier: Option<usize> = None;
@@ -1649,6 +1808,33 @@ mod tests {
         // The index on the partitioned table is created on the partition too, named from it.
         assert!(waits(11, 10), "{preds:?}");
         assert!(waits(10, 8), "{preds:?}");
+
+        let f = file(
+            "CREATE SCHEMA s1;\n\
+             CREATE SCHEMA s2;\n\
+             CREATE TABLE parent (id int, at date) PARTITION BY RANGE (at);\n\
+             CREATE TABLE part (id int, at date);\n\
+             ALTER TABLE parent ATTACH PARTITION part FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n\
+             CREATE TABLE t (x int);\n\
+             CREATE INDEX part_at_idx ON t (x);\n\
+             CREATE INDEX ON parent (at);\n\
+             CREATE TABLE pk (id int PRIMARY KEY) PARTITION BY RANGE (id);\n\
+             CREATE TABLE fk_tab (pid int REFERENCES pk);\n\
+             CREATE TABLE pk1 PARTITION OF pk FOR VALUES FROM (0) TO (10);\n\
+             ALTER TABLE fk_tab ADD FOREIGN KEY (pid) REFERENCES t (x);\n\
+             CREATE TABLE s1.base (a int CONSTRAINT base_positive CHECK (a > 0));\n\
+             CREATE TABLE s2.child () INHERITS (s1.base);\n\
+             CREATE TABLE s2.base_positive (x int CHECK (x > 0));\n",
+        );
+        let stmts = parse_sources(&f).unwrap();
+        let preds = concurrent_schedule(&stmts).unwrap();
+        let waits = |later: usize, earlier: usize| preds[later].contains(&earlier);
+        // An attached partition is reached by a later index on its parent.
+        assert!(waits(7, 6), "{preds:?}");
+        // A new partition of a referenced table copies the foreign key, named from fk_tab.
+        assert!(waits(11, 10), "{preds:?}");
+        // A child in another schema gets its parent's constraint names there.
+        assert!(waits(14, 13), "{preds:?}");
     }
 
     #[test]
