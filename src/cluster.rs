@@ -364,8 +364,9 @@ impl TempCluster {
     /// Stops the server (immediate shutdown: the cluster is disposable) and removes its
     /// directory. Called by drop; calling it twice is harmless.
     ///
-    /// The postmaster is sent SIGQUIT directly and watched every few milliseconds: it is gone
-    /// within a few, where `pg_ctl stop` polls ten times a second. `pg_ctl` is the fallback.
+    /// The postmaster is sent SIGQUIT directly and watched every few milliseconds: it has
+    /// exited within a few, where `pg_ctl stop` polls ten times a second. `pg_ctl` is the
+    /// fallback.
     pub fn stop(&mut self) {
         if !self.stopped {
             self.stopped = true;
@@ -476,9 +477,15 @@ fn quit_postmaster(data_dir: &Path, every: std::time::Duration, times: u32) -> b
     }
     // SAFETY: sending SIGQUIT (immediate shutdown) to the postmaster of a cluster of ours.
     unsafe { libc::kill(pid, libc::SIGQUIT) };
-    // Down once it has removed its pid file, as `pg_ctl stop` sees it: the process itself
-    // may linger as a zombie until the init process reaps it.
-    let down = || !data_dir.join("postmaster.pid").exists() || !pid_alive(pid);
+    // Down once it has exited: gone, or a zombie (all its files closed) waiting for the
+    // init process to reap it, which can take a second.
+    let down = || {
+        !pid_alive(pid)
+            || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
+                st.rsplit_once(')')
+                    .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+            })
+    };
     for _ in 0..times {
         if down() {
             return true;
