@@ -331,6 +331,7 @@ impl TempCluster {
             cmd.current_dir(&self.root);
         }
         cmd.stdin(Stdio::null());
+        die_with_parent(cmd);
         let name = cmd
             .get_program()
             .to_string_lossy()
@@ -387,6 +388,31 @@ impl Drop for TempCluster {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Makes the command's process get SIGKILL when the thread that started it dies, so that a
+/// pgdiff killed during `initdb` does not leave it writing into a directory the next run
+/// removes. (The server itself outlives a killed pgdiff: the next run stops it.)
+fn die_with_parent(cmd: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: prctl, getppid and _exit are async-signal-safe, as pre_exec requires.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The parent died before the signal was armed.
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cmd;
 }
 
 fn chown(path: &Path, r: RunAs) -> Result<(), ClusterError> {
@@ -455,17 +481,28 @@ fn remove_stale_clusters_in(base: &Path) {
             std::time::Duration::from_millis(100),
             300,
         );
-        let _ = std::fs::remove_dir_all(&dir);
+        // A process that was still finishing (a standalone backend of an initdb) may have
+        // created a file while the tree was being removed: try again a few times.
+        for _ in 0..20 {
+            if std::fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 }
 
 /// Sends SIGQUIT (immediate shutdown) to the postmaster of the cluster in `data_dir`, named
 /// by its `postmaster.pid`, if it runs and is a postgres process, and waits for it to exit,
 /// checking every `every`, at most `times` times. True when no server runs there any more.
+///
+/// The standalone backends `initdb` runs write the lock file too, with their pid negated:
+/// they are stopped the same way.
 fn quit_postmaster(data_dir: &Path, every: std::time::Duration, times: u32) -> bool {
     let postmaster: Option<i32> = std::fs::read_to_string(data_dir.join("postmaster.pid"))
         .ok()
-        .and_then(|s| s.lines().next().and_then(|l| l.trim().parse().ok()));
+        .and_then(|s| s.lines().next().and_then(|l| l.trim().parse().ok()))
+        .map(i32::wrapping_abs);
     let Some(pid) = postmaster.filter(|p| pid_alive(*p)) else {
         return true;
     };
@@ -529,5 +566,34 @@ mod tests {
         assert_eq!(parse_major("pg_ctl (PostgreSQL) 18beta1"), Some(18));
         assert_eq!(parse_major("pg_ctl (PostgreSQL) 9.6.24"), Some(9));
         assert_eq!(parse_major("garbage"), None);
+    }
+
+    /// A standalone backend (as `initdb` runs them) writes its pid negated into the lock
+    /// file; it must be stopped like a postmaster, not taken for "no server".
+    #[test]
+    fn stops_the_process_a_negated_pid_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new("bash")
+            .args(["-c", "exec -a postgres-standalone sleep 60"])
+            .spawn()
+            .unwrap();
+        // Until bash has exec'd, the command line is bash's.
+        let cmdline = format!("/proc/{}/cmdline", child.id());
+        while !std::fs::read_to_string(&cmdline).is_ok_and(|c| c.starts_with("postgres")) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        std::fs::write(
+            dir.path().join("postmaster.pid"),
+            format!("-{}\n{}\n", child.id(), dir.path().display()),
+        )
+        .unwrap();
+        assert!(quit_postmaster(
+            dir.path(),
+            std::time::Duration::from_millis(10),
+            1000
+        ));
+        let status = child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGQUIT), "{status:?}");
     }
 }

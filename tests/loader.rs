@@ -156,8 +156,19 @@ fn check_reports_every_rejected_statement_with_its_position() {
     assert!(err.contains("10 errors in the desired SQL"), "{err}");
 }
 
-#[test]
-fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
+/// When a killed run is caught: while `initdb` builds the cluster (its standalone backends
+/// hold the lock file then), or once the server accepts connections.
+#[derive(Clone, Copy, Debug)]
+enum KilledAt {
+    Initdb,
+    Load,
+}
+
+/// Starts `pgdiff inspect --desired` with a cluster under a fresh directory, kills it at
+/// `when` without a chance to clean up, then runs it again: the second run must remove the
+/// stale cluster (stopping whatever still runs in it) and its own, leaving no directory and
+/// no process behind.
+fn killed_run_is_cleaned_up_by_the_next(when: KilledAt) {
     let tmp = tempfile::tempdir().unwrap();
     // The cluster's directory must be reachable by the unprivileged server user.
     std::fs::set_permissions(
@@ -182,7 +193,6 @@ fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Wait until the cluster is up, then kill pgdiff without a chance to clean up.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let cluster_dirs = || -> Vec<std::path::PathBuf> {
         std::fs::read_dir(tmp.path())
@@ -197,12 +207,36 @@ fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
             })
             .collect()
     };
-    while !cluster_dirs()
-        .iter()
-        .any(|d| d.join("data/postmaster.pid").exists())
-    {
-        assert!(std::time::Instant::now() < deadline, "no cluster started");
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    // The server's socket lives in the cluster's directory; initdb never makes one.
+    let has_socket = |d: &std::path::PathBuf| {
+        std::fs::read_dir(d).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with(".s.PGSQL."))
+        })
+    };
+    let reached = || {
+        cluster_dirs().iter().any(|d| match when {
+            KilledAt::Initdb => d.join("data/PG_VERSION").exists() && !has_socket(d),
+            KilledAt::Load => has_socket(d),
+        })
+    };
+    while !reached() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never reached {when:?}"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before {when:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(
+            if matches!(when, KilledAt::Initdb) {
+                2
+            } else {
+                50
+            },
+        ));
     }
     child.kill().unwrap();
     child.wait().unwrap();
@@ -210,7 +244,6 @@ fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
         !cluster_dirs().is_empty(),
         "the killed run should have left its cluster"
     );
-    // The next run removes the stale cluster (stopping its server) and its own.
     std::fs::write(
         desired.path().join("big.sql"),
         "CREATE TABLE public.t (id int);\n",
@@ -226,7 +259,7 @@ fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
     assert!(status.success());
     assert!(
         cluster_dirs().is_empty(),
-        "left behind: {:?}",
+        "killed at {when:?}, left behind: {:?}",
         cluster_dirs()
     );
     let ps = std::process::Command::new("ps")
@@ -238,8 +271,18 @@ fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
         !String::from_utf8_lossy(&ps.stdout)
             .lines()
             .any(|l| l.contains(&tmp_str)),
-        "a server of the killed run still runs"
+        "killed at {when:?}, a process of the killed run still runs"
     );
+}
+
+#[test]
+fn killed_during_initdb_leaves_nothing_behind_after_the_next_run() {
+    killed_run_is_cleaned_up_by_the_next(KilledAt::Initdb);
+}
+
+#[test]
+fn killed_during_a_load_leaves_nothing_behind_after_the_next_run() {
+    killed_run_is_cleaned_up_by_the_next(KilledAt::Load);
 }
 
 /// SQL whose outcome depends on statement order in many ways: enum values added before and
