@@ -66,14 +66,22 @@ impl PgBinaries {
     }
 
     /// The path of a client binary (`psql`, `pg_dump`): from this directory when present,
-    /// otherwise from `PATH`.
+    /// else from the installation `initdb` links to (a directory of links to one version's
+    /// server binaries, such as `/usr/local/bin`, often has no client links), otherwise from
+    /// `PATH`.
     pub fn client(&self, name: &str) -> PathBuf {
         let own = self.dir.join(name);
         if own.is_file() {
-            own
-        } else {
-            PathBuf::from(name)
+            return own;
         }
+        if let Some(linked) = std::fs::canonicalize(self.dir.join("initdb"))
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.join(name)))
+            .filter(|p| p.is_file())
+        {
+            return linked;
+        }
+        PathBuf::from(name)
     }
 
     fn probe(dir: &Path) -> Option<PgBinaries> {
@@ -205,6 +213,11 @@ const SHM_MIN_FREE: u64 = 2 << 30;
 /// files there is several times faster than on a disk file system, and nothing needs to
 /// survive a crash; else the temporary directory.
 fn cluster_base_dir() -> PathBuf {
+    cluster_base_dir_with(SHM_MIN_FREE)
+}
+
+/// [`cluster_base_dir`] for a cluster that needs `min_free` bytes of the memory file system.
+pub(crate) fn cluster_base_dir_with(min_free: u64) -> PathBuf {
     if let Some(d) = std::env::var_os("PGDIFF_CLUSTER_DIR") {
         return PathBuf::from(d);
     }
@@ -221,7 +234,7 @@ fn cluster_base_dir() -> PathBuf {
     };
     // SAFETY: access only reads the NUL-terminated path.
     let writable = unsafe { libc::access(cpath.as_ptr(), libc::W_OK) == 0 };
-    if shm.is_dir() && writable && free.is_some_and(|f| f >= SHM_MIN_FREE) {
+    if shm.is_dir() && writable && free.is_some_and(|f| f >= min_free) {
         shm.to_path_buf()
     } else {
         std::env::temp_dir()

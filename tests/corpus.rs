@@ -22,22 +22,48 @@ use std::collections::BTreeMap;
 
 const CHECKS: [&str; 4] = ["roundtrip", "loader", "converge", "definitions"];
 
+/// The steps of a case whose time is totalled (printed at the end, to see where the suite's
+/// time goes).
+const STEPS: [&str; 5] = ["build", "roundtrip", "loader", "converge", "definitions"];
+
+/// Total time per step over all cases, in microseconds.
+static STEP_TIME: [std::sync::atomic::AtomicU64; 5] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 5];
+
+/// Runs `f`, adding its time to step `i`.
+fn timed<R>(i: usize, f: impl FnOnce() -> R) -> R {
+    let start = std::time::Instant::now();
+    let r = f();
+    STEP_TIME[i].fetch_add(
+        start.elapsed().as_micros() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    r
+}
+
 /// Results of one case: `None` when its SQL does not load on this server.
 fn run_case(case: &Case) -> Option<[Result<(), String>; 4]> {
-    let t = load(case, &case.desired_sql(), "c_to").ok()?;
-    let a = load(case, &case.current_sql(), "c_from").ok()?;
-    let t_model = inspect(&t);
-    let t_dump = t.dump();
-    let roundtrip = checks::roundtrip(case, &t, &t_model, &t_dump);
-    let loader = checks::loader(case, &t_model);
-    let converge = checks::converge(&a, &t_model, &t_dump);
-    let definitions = checks::definitions(&t, &t_model);
+    let (t, a, t_model, t_dump) = timed(0, || {
+        let t = load(case, &case.desired_sql(), "c_to").ok()?;
+        let a = load(case, &case.current_sql(), "c_from").ok()?;
+        let t_model = inspect(&t);
+        let t_dump = t.dump();
+        Some((t, a, t_model, t_dump))
+    })?;
+    let roundtrip = timed(1, || checks::roundtrip(case, &t, &t_model, &t_dump));
+    let loader = timed(2, || checks::loader(case, &t_model));
+    let converge = timed(3, || checks::converge(&a, &t_model, &t_dump));
+    let definitions = timed(4, || checks::definitions(&t, &t_model));
     Some([roundtrip, loader, converge, definitions])
 }
 
 #[test]
 fn corpus() {
-    let cases = corpus_cases();
+    let mut cases = corpus_cases();
+    // For working on a few cases: PGDIFF_CORPUS_ONLY=substring of their names.
+    if let Ok(only) = std::env::var("PGDIFF_CORPUS_ONLY") {
+        cases.retain(|c| c.name.contains(&only));
+    }
     assert!(
         !cases.is_empty(),
         "the third-party corpus (../shared/corpus beside the checkout) is missing"
@@ -87,6 +113,18 @@ fn corpus() {
         "{} of {} corpus cases load on this server",
         loading,
         cases.len()
+    );
+    let times: Vec<String> = STEPS
+        .iter()
+        .zip(&STEP_TIME)
+        .map(|(s, t)| {
+            let secs = t.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6;
+            format!("{s} {secs:.0} s")
+        })
+        .collect();
+    eprintln!(
+        "time per step, summed over the worker threads: {}",
+        times.join(", ")
     );
     for p in &problems {
         eprintln!("{p}\n");
