@@ -8,6 +8,7 @@
 //! pipelined on each connection; rows are decoded one by one as they arrive. Nothing here
 //! writes to the database.
 
+mod row_de;
 mod rows;
 
 use crate::model::{ObjectId, Schema};
@@ -130,8 +131,8 @@ async fn fetch_with<T>(
     Ok(out)
 }
 
-/// Runs one catalog query and decodes its rows, one JSON object per row (nested values
-/// and all), as they arrive.
+/// Runs one catalog query and decodes its rows into `T` as they arrive, column by column
+/// (nested values come as `json` columns).
 async fn fetch<T: DeserializeOwned>(
     client: &Client,
     what: &'static str,
@@ -139,16 +140,12 @@ async fn fetch<T: DeserializeOwned>(
     filter: &Filter,
     version: i32,
 ) -> Result<Vec<T>, CatalogError> {
-    let wrapped = format!("SELECT row_to_json(q)::text FROM ({sql}) q");
     fetch_with(
         client,
         what,
-        &for_version(&wrapped, version),
+        &for_version(sql, version),
         Some(filter),
-        |row| {
-            let text: &str = row.try_get(0).map_err(|e| e.to_string())?;
-            serde_json::from_str(text).map_err(|e| format!("{e} in {text}"))
-        },
+        |row| row_de::from_row::<T>(row),
     )
     .await
 }

@@ -1,4 +1,5 @@
-//! Decoding of the catalog queries' JSON rows and their assembly into the model.
+//! The catalog queries' typed rows (decoded by `row_de`, or by hand for the two largest,
+//! plain-column results) and their assembly into the model.
 
 use super::{CatalogError, Filter, fetch, fetch_with};
 use crate::model::*;
