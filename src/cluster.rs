@@ -487,30 +487,38 @@ fn remove_stale_clusters_in(base: &Path) {
         if owner.is_some_and(pid_alive) {
             continue;
         }
-        // Stop the server if it still runs (a loaded machine can take a while; the directory
-        // goes only once it is down).
-        quit_postmaster(
+        // Stop the server if it still runs (a loaded machine can take a while); the directory
+        // goes only once it is down, else a later run tries again.
+        if !quit_postmaster(
             &dir.join("data"),
             std::time::Duration::from_millis(100),
             300,
-        );
+        ) {
+            continue;
+        }
         // A process that was still finishing (a standalone backend of an initdb) may have
-        // created a file while the tree was being removed: try again a few times.
+        // created a file while the tree was being removed: try again a few times. Other
+        // errors (another user's directory) are not retried.
         for _ in 0..20 {
-            if std::fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
-                break;
+            match std::fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() == std::io::ErrorKind::DirectoryNotEmpty => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                _ => break,
             }
-            std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
 }
 
 /// Sends SIGQUIT (immediate shutdown) to the postmaster of the cluster in `data_dir`, named
-/// by its `postmaster.pid`, if it runs and is a postgres process, and waits for it to exit,
-/// checking every `every`, at most `times` times. True when no server runs there any more.
+/// by its `postmaster.pid`, if it runs, is a postgres process and works in `data_dir`, and
+/// waits for it to exit, checking every `every`, at most `times` times. True when no server
+/// runs there any more.
 ///
 /// The standalone backends `initdb` runs write the lock file too, with their pid negated:
-/// they are stopped the same way.
+/// they are stopped the same way. The working directory is compared because the lock file of
+/// a killed run can outlive its server, and its pid may since belong to another process,
+/// even another postgres (every postgres process works in its own data directory).
 fn quit_postmaster(data_dir: &Path, every: std::time::Duration, times: u32) -> bool {
     let postmaster: Option<i32> = std::fs::read_to_string(data_dir.join("postmaster.pid"))
         .ok()
@@ -523,6 +531,14 @@ fn quit_postmaster(data_dir: &Path, every: std::time::Duration, times: u32) -> b
         .map(|c| c.contains("postgres"))
         .unwrap_or(false);
     if !is_postgres {
+        return true;
+    }
+    // Unreadable (a process of a user we may not inspect): the command line has to do.
+    if let (Ok(cwd), Ok(dir)) = (
+        std::fs::read_link(format!("/proc/{pid}/cwd")),
+        std::fs::canonicalize(data_dir),
+    ) && cwd != dir
+    {
         return true;
     }
     // SAFETY: sending SIGQUIT (immediate shutdown) to the postmaster of a cluster of ours.
@@ -588,6 +604,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut child = Command::new("bash")
             .args(["-c", "exec -a postgres-standalone sleep 60"])
+            .current_dir(dir.path())
             .spawn()
             .unwrap();
         // Until bash has exec'd, the command line is bash's.
@@ -608,5 +625,38 @@ mod tests {
         let status = child.wait().unwrap();
         use std::os::unix::process::ExitStatusExt;
         assert_eq!(status.signal(), Some(libc::SIGQUIT), "{status:?}");
+    }
+
+    /// A lock file whose pid now belongs to a postgres process working elsewhere (the pid
+    /// was reused after the cluster's server died) must not get that process killed.
+    #[test]
+    fn leaves_alone_a_postgres_process_of_another_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let mut child = Command::new("bash")
+            .args(["-c", "exec -a postgres sleep 60"])
+            .current_dir(elsewhere.path())
+            .spawn()
+            .unwrap();
+        let cmdline = format!("/proc/{}/cmdline", child.id());
+        while !std::fs::read_to_string(&cmdline).is_ok_and(|c| c.starts_with("postgres")) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        std::fs::write(
+            dir.path().join("postmaster.pid"),
+            format!("{}\n{}\n", child.id(), dir.path().display()),
+        )
+        .unwrap();
+        assert!(quit_postmaster(
+            dir.path(),
+            std::time::Duration::from_millis(10),
+            10
+        ));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the process was signalled"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 }

@@ -156,8 +156,9 @@ fn check_reports_every_rejected_statement_with_its_position() {
     assert!(err.contains("10 errors in the desired SQL"), "{err}");
 }
 
-/// When a killed run is caught: while `initdb` builds the cluster (its standalone backends
-/// hold the lock file then), or once the server accepts connections.
+/// When a killed run is caught: before the server accepts connections (while `initdb`
+/// builds the cluster, whose standalone backends hold the lock file then, or while the
+/// server starts), or once it accepts connections.
 #[derive(Clone, Copy, Debug)]
 enum KilledAt {
     Initdb,
@@ -262,15 +263,31 @@ fn killed_run_is_cleaned_up_by_the_next(when: KilledAt) {
         "killed at {when:?}, left behind: {:?}",
         cluster_dirs()
     );
+    // initdb and pg_ctl name the directory on their command line; every postgres process,
+    // standalone backends included, works in its data directory.
     let ps = std::process::Command::new("ps")
         .args(["-eo", "args"])
         .output()
         .unwrap();
     let tmp_str = tmp.path().display().to_string();
+    let tmp_real = std::fs::canonicalize(tmp.path()).unwrap();
+    let working_there = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .filter_map(|e| std::fs::read_link(e.path().join("cwd")).ok())
+        .filter(|cwd| cwd.starts_with(&tmp_real))
+        .count();
     assert!(
         !String::from_utf8_lossy(&ps.stdout)
             .lines()
-            .any(|l| l.contains(&tmp_str)),
+            .any(|l| l.contains(&tmp_str))
+            && working_there == 0,
         "killed at {when:?}, a process of the killed run still runs"
     );
 }

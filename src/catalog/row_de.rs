@@ -169,6 +169,20 @@ impl<'de> Value<'de> {
     }
 }
 
+/// Visits the items as a sequence; an error if the visitor leaves some unread (an array read
+/// into a shorter tuple).
+fn whole_seq<'de, V, I>(visitor: V, items: I) -> Result<V::Value, Error>
+where
+    V: Visitor<'de>,
+    I: Iterator,
+    I::Item: IntoDeserializer<'de, Error>,
+{
+    let mut seq = SeqDeserializer::new(items);
+    let value = visitor.visit_seq(&mut seq)?;
+    seq.end()?;
+    Ok(value)
+}
+
 /// Calls the same method on serde_json's deserializer for a JSON value, else `$else`.
 macro_rules! json_or {
     ($self:ident, $method:ident($($arg:expr),*), $visitor:ident, $else:expr) => {
@@ -198,23 +212,26 @@ impl<'de> de::Deserializer<'de> for Value<'de> {
                 Kind::Float8 => visitor.visit_f64(decode(raw)?),
                 Kind::Text => visitor.visit_borrowed_str(decode(raw)?),
                 // `"char"` (one byte, e.g. a kind code): as a one-character string.
-                Kind::Char => {
-                    let c: i8 = decode(raw)?;
-                    visitor.visit_string((c as u8 as char).to_string())
-                }
+                // An empty one (attidentity of a plain column) is sent as byte 0; its text
+                // form is the empty string.
+                Kind::Char => match decode::<i8>(raw)? {
+                    0 => visitor.visit_borrowed_str(""),
+                    c => visitor.visit_string((c as u8 as char).to_string()),
+                },
                 Kind::TextArray => {
                     let items: Vec<Option<&'de str>> = decode(raw)?;
                     let items = items
                         .into_iter()
                         .map(|s| s.ok_or_else(|| de::Error::custom("a NULL in an array")))
                         .collect::<Result<Vec<&'de str>, Error>>()?;
-                    visitor.visit_seq(SeqDeserializer::new(
+                    whole_seq(
+                        visitor,
                         items.into_iter().map(BorrowedStrDeserializer::<Error>::new),
-                    ))
+                    )
                 }
                 Kind::Int2Array => {
                     let items: Vec<i16> = decode(raw)?;
-                    visitor.visit_seq(SeqDeserializer::new(items.into_iter()))
+                    whole_seq(visitor, items.into_iter())
                 }
                 Kind::Other => Err(de::Error::custom(format!(
                     "type {} is not read (cast the column to text in the query)",
