@@ -597,14 +597,12 @@ mod tests {
         assert_eq!(parse_major("garbage"), None);
     }
 
-    /// A standalone backend (as `initdb` runs them) writes its pid negated into the lock
-    /// file; it must be stopped like a postmaster, not taken for "no server".
-    #[test]
-    fn stops_the_process_a_negated_pid_names() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut child = Command::new("bash")
-            .args(["-c", "exec -a postgres-standalone sleep 60"])
-            .current_dir(dir.path())
+    /// Starts a process named `postgres` working in `cwd` and writes a lock file naming it
+    /// (its pid negated, as a standalone backend writes it, when `negated`) into `data`.
+    fn fake_postgres(cwd: &Path, data: &Path, negated: bool) -> std::process::Child {
+        let child = Command::new("bash")
+            .args(["-c", "exec -a postgres sleep 60"])
+            .current_dir(cwd)
             .spawn()
             .unwrap();
         // Until bash has exec'd, the command line is bash's.
@@ -612,11 +610,21 @@ mod tests {
         while !std::fs::read_to_string(&cmdline).is_ok_and(|c| c.starts_with("postgres")) {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
+        let sign = if negated { "-" } else { "" };
         std::fs::write(
-            dir.path().join("postmaster.pid"),
-            format!("-{}\n{}\n", child.id(), dir.path().display()),
+            data.join("postmaster.pid"),
+            format!("{sign}{}\n{}\n", child.id(), data.display()),
         )
         .unwrap();
+        child
+    }
+
+    /// A standalone backend (as `initdb` runs them) writes its pid negated into the lock
+    /// file; it must be stopped like a postmaster, not taken for "no server".
+    #[test]
+    fn stops_the_process_a_negated_pid_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = fake_postgres(dir.path(), dir.path(), true);
         assert!(quit_postmaster(
             dir.path(),
             std::time::Duration::from_millis(10),
@@ -633,20 +641,7 @@ mod tests {
     fn leaves_alone_a_postgres_process_of_another_directory() {
         let dir = tempfile::tempdir().unwrap();
         let elsewhere = tempfile::tempdir().unwrap();
-        let mut child = Command::new("bash")
-            .args(["-c", "exec -a postgres sleep 60"])
-            .current_dir(elsewhere.path())
-            .spawn()
-            .unwrap();
-        let cmdline = format!("/proc/{}/cmdline", child.id());
-        while !std::fs::read_to_string(&cmdline).is_ok_and(|c| c.starts_with("postgres")) {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        std::fs::write(
-            dir.path().join("postmaster.pid"),
-            format!("{}\n{}\n", child.id(), dir.path().display()),
-        )
-        .unwrap();
+        let mut child = fake_postgres(elsewhere.path(), dir.path(), false);
         assert!(quit_postmaster(
             dir.path(),
             std::time::Duration::from_millis(10),
