@@ -63,31 +63,35 @@ impl<'de> MapAccess<'de> for Columns<'de> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         let column = self.next;
         self.next += 1;
-        let raw: Option<Raw<'de>> = self
+        let bytes: Option<Bytes<'de>> = self
             .row
             .try_get(column)
             .map_err(|e| de::Error::custom(e.to_string()))?;
-        let name = self.row.columns()[column].name();
-        seed.deserialize(Value { raw, name })
-            .map_err(|e: Error| de::Error::custom(format!("column {name}: {e}")))
+        let meta = &self.row.columns()[column];
+        let raw = bytes.map(|Bytes(bytes)| Raw {
+            ty: meta.type_(),
+            bytes,
+        });
+        seed.deserialize(Value { raw })
+            .map_err(|e: Error| de::Error::custom(format!("column {}: {e}", meta.name())))
     }
 }
 
 /// A column's value as sent (binary format), with its type.
 struct Raw<'de> {
-    ty: Type,
+    ty: &'de Type,
     bytes: &'de [u8],
 }
 
-impl<'de> FromSql<'de> for Raw<'de> {
+/// A column's bytes, whatever its type (the type is the column's).
+struct Bytes<'de>(&'de [u8]);
+
+impl<'de> FromSql<'de> for Bytes<'de> {
     fn from_sql(
-        ty: &Type,
+        _: &Type,
         raw: &'de [u8],
     ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Raw {
-            ty: ty.clone(),
-            bytes: raw,
-        })
+        Ok(Bytes(raw))
     }
 
     fn accepts(_: &Type) -> bool {
@@ -139,11 +143,10 @@ impl Kind {
 /// One column's value; `None` is SQL NULL.
 struct Value<'de> {
     raw: Option<Raw<'de>>,
-    name: &'de str,
 }
 
 fn decode<'de, T: FromSql<'de>>(raw: &Raw<'de>) -> Result<T, Error> {
-    T::from_sql(&raw.ty, raw.bytes).map_err(|e| de::Error::custom(e.to_string()))
+    T::from_sql(raw.ty, raw.bytes).map_err(|e| de::Error::custom(e.to_string()))
 }
 
 impl<'de> Value<'de> {
@@ -153,9 +156,9 @@ impl<'de> Value<'de> {
         let Some(raw) = &self.raw else {
             return Ok(None);
         };
-        let text = if raw.ty == Type::JSON {
+        let text = if *raw.ty == Type::JSON {
             raw.bytes
-        } else if raw.ty == Type::JSONB {
+        } else if *raw.ty == Type::JSONB {
             match raw.bytes.split_first() {
                 Some((1, rest)) => rest,
                 _ => return Err(de::Error::custom("unknown jsonb format version")),
@@ -203,7 +206,7 @@ impl<'de> de::Deserializer<'de> for Value<'de> {
             let Some(raw) = &self.raw else {
                 return visitor.visit_unit();
             };
-            match Kind::of(&raw.ty) {
+            match Kind::of(raw.ty) {
                 Kind::Bool => visitor.visit_bool(decode(raw)?),
                 Kind::Int2 => visitor.visit_i16(decode(raw)?),
                 Kind::Int4 => visitor.visit_i32(decode(raw)?),
@@ -262,14 +265,13 @@ impl<'de> de::Deserializer<'de> for Value<'de> {
         json_or!(self, deserialize_enum(name, variants), visitor, {
             // A unit variant named by a text column.
             match &self.raw {
-                Some(raw) if Kind::of(&raw.ty) == Kind::Text => {
+                Some(raw) if Kind::of(raw.ty) == Kind::Text => {
                     let s: &'de str = decode(raw)?;
                     visitor.visit_enum(s.into_deserializer())
                 }
-                _ => Err(de::Error::custom(format!(
-                    "column {} cannot be read as an enum",
-                    self.name
-                ))),
+                _ => Err(de::Error::custom(
+                    "not a text value, cannot be read as an enum",
+                )),
             }
         })
     }
