@@ -140,12 +140,24 @@ async fn fetch<T: DeserializeOwned>(
     filter: &Filter,
     version: i32,
 ) -> Result<Vec<T>, CatalogError> {
+    fetch_into(client, what, sql, filter, version, |row: T| Ok(row)).await
+}
+
+/// [`fetch`], each decoded row converted by `into` before it is kept.
+async fn fetch_into<R: DeserializeOwned, T>(
+    client: &Client,
+    what: &'static str,
+    sql: &str,
+    filter: &Filter,
+    version: i32,
+    mut into: impl FnMut(R) -> Result<T, String>,
+) -> Result<Vec<T>, CatalogError> {
     fetch_with(
         client,
         what,
         &for_version(sql, version),
         Some(filter),
-        |row| row_de::from_row::<T>(row),
+        |row| into(row_de::from_row::<R>(row)?),
     )
     .await
 }

@@ -1,7 +1,7 @@
 //! The catalog queries' typed rows (decoded by `row_de`, or by hand for the two largest,
 //! plain-column results) and their assembly into the model.
 
-use super::{CatalogError, Filter, fetch, fetch_with};
+use super::{CatalogError, Filter, fetch, fetch_into, fetch_with};
 use crate::model::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -16,8 +16,8 @@ pub(super) struct Rows {
     composites: Vec<CompositeRow>,
     sequences: Vec<SequenceRow>,
     tables: Vec<TableRow>,
-    columns: Vec<ColumnRow>,
-    constraints: Vec<ConstraintRow>,
+    columns: Vec<ColumnOf>,
+    constraints: Vec<ConstraintOf>,
     indexes: Vec<IndexRow>,
     views: Vec<ViewRow>,
     functions: Vec<FunctionRow>,
@@ -117,8 +117,24 @@ pub(super) async fn fetch_all(
         q!("composite types", "queries/composites.sql"),
         q!("sequences", "queries/sequences.sql"),
         q!("tables", "queries/tables.sql"),
-        q!("columns", "queries/columns.sql"),
-        q!("constraints", "queries/constraints.sql"),
+        // The largest results, each row converted to the model's form as it arrives: the
+        // decoded rows are held until the whole read is done, at twice the model's size.
+        fetch_into(
+            clients[on["columns"]],
+            "columns",
+            include_str!("queries/columns.sql"),
+            filter,
+            version,
+            |r: ColumnRow| Ok(r.into_model()),
+        ),
+        fetch_into(
+            clients[on["constraints"]],
+            "constraints",
+            include_str!("queries/constraints.sql"),
+            filter,
+            version,
+            ConstraintRow::into_model,
+        ),
         q!("indexes", "queries/indexes.sql"),
         q!("views", "queries/views.sql"),
         q!("functions", "queries/functions.sql"),
@@ -309,6 +325,65 @@ struct IdentitySeqRow {
     cycle: bool,
 }
 
+/// A column row in the model's form, with the relation it belongs to.
+struct ColumnOf {
+    schema: String,
+    table: String,
+    position: i32,
+    column: Column,
+}
+
+impl ColumnRow {
+    fn into_model(self) -> ColumnOf {
+        let identity = match self.identity.as_str() {
+            "a" | "d" => self.identity_sequence.map(|seq| {
+                Box::new(Identity {
+                    kind: if self.identity == "a" {
+                        IdentityKind::Always
+                    } else {
+                        IdentityKind::ByDefault
+                    },
+                    sequence_name: seq.name.into(),
+                    sequence: Sequence {
+                        data_type: seq.data_type,
+                        start: seq.start,
+                        increment: seq.increment,
+                        min_value: seq.min_value,
+                        max_value: seq.max_value,
+                        cache: seq.cache,
+                        cycle: seq.cycle,
+                        owned_by: None,
+                        unlogged: false,
+                        comment: None,
+                        grants: Vec::new(),
+                    },
+                })
+            }),
+            _ => None,
+        };
+        ColumnOf {
+            schema: self.schema,
+            table: self.table,
+            position: self.position,
+            column: Column {
+                name: self.name,
+                data_type: self.data_type,
+                type_ref: self.type_ref.map(|t| Box::new(t.into())),
+                collation: self.collation.map(|c| Box::new(c.into())),
+                not_null: self.not_null,
+                not_null_name: None,
+                default: self.default,
+                identity,
+                generated: self.generated,
+                generated_virtual: self.generated_kind == "v",
+                is_local: self.is_local,
+                comment: self.comment,
+                grants: sorted(self.grants),
+            },
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct NotNullRow {
     schema: String,
@@ -333,6 +408,53 @@ struct ConstraintRow {
     nulls_not_distinct: bool,
     comment: Option<String>,
     index_comment: Option<String>,
+}
+
+/// A constraint row in the model's form, with its table and name.
+struct ConstraintOf {
+    schema: String,
+    table: String,
+    name: String,
+    constraint: Constraint,
+}
+
+impl ConstraintRow {
+    fn into_model(self) -> Result<ConstraintOf, String> {
+        let kind = match self.kind.as_str() {
+            "p" => ConstraintKind::PrimaryKey,
+            "u" => ConstraintKind::Unique,
+            "c" => ConstraintKind::Check,
+            "f" => ConstraintKind::ForeignKey,
+            "x" => ConstraintKind::Exclude,
+            other => return Err(format!("unknown constraint type {other:?}")),
+        };
+        Ok(ConstraintOf {
+            schema: self.schema,
+            table: self.table,
+            name: self.name,
+            constraint: Constraint {
+                kind,
+                definition: self.definition,
+                columns: self.columns,
+                foreign_key: self.foreign_key.map(|f| {
+                    Box::new(ForeignKey {
+                        references: f.references.into(),
+                        ref_columns: f.ref_columns,
+                        on_delete: f.on_delete,
+                        on_update: f.on_update,
+                        match_type: f.match_type,
+                    })
+                }),
+                deferrable: self.deferrable,
+                initially_deferred: self.initially_deferred,
+                validated: self.validated,
+                no_inherit: self.no_inherit,
+                nulls_not_distinct: self.nulls_not_distinct,
+                comment: self.comment,
+                index_comment: self.index_comment,
+            },
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -637,56 +759,30 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
     columns.sort_unstable_by(|a, b| {
         (&a.schema, &a.table, a.position).cmp(&(&b.schema, &b.table, b.position))
     });
-    for r in columns {
-        let q = QualName::new(&r.schema, &r.table);
+    // One run of rows per relation: its vector is sized once and the relation looked up
+    // once.
+    let runs: Vec<usize> = columns
+        .chunk_by(|a, b| a.schema == b.schema && a.table == b.table)
+        .map(<[_]>::len)
+        .collect();
+    let mut columns = columns.into_iter();
+    for n in runs {
+        let mut run = columns.by_ref().take(n).peekable();
+        let Some(first) = run.peek() else { continue };
+        let q = QualName::new(&first.schema, &first.table);
         if let Some(t) = s.tables.get_mut(&q) {
-            let identity = match r.identity.as_str() {
-                "a" | "d" => r.identity_sequence.map(|seq| {
-                    Box::new(Identity {
-                        kind: if r.identity == "a" {
-                            IdentityKind::Always
-                        } else {
-                            IdentityKind::ByDefault
-                        },
-                        sequence_name: seq.name.into(),
-                        sequence: Sequence {
-                            data_type: seq.data_type,
-                            start: seq.start,
-                            increment: seq.increment,
-                            min_value: seq.min_value,
-                            max_value: seq.max_value,
-                            cache: seq.cache,
-                            cycle: seq.cycle,
-                            owned_by: None,
-                            unlogged: false,
-                            comment: None,
-                            grants: Vec::new(),
-                        },
-                    })
-                }),
-                _ => None,
-            };
-            t.columns.push(Column {
-                name: r.name,
-                data_type: r.data_type,
-                type_ref: r.type_ref.map(Into::into),
-                collation: r.collation.map(Into::into),
-                not_null: r.not_null,
-                not_null_name: None,
-                default: r.default,
-                identity,
-                generated: r.generated,
-                generated_virtual: r.generated_kind == "v",
-                is_local: r.is_local,
-                comment: r.comment,
-                grants: sorted(r.grants),
-            });
+            t.columns.reserve_exact(n);
+            t.columns.extend(run.map(|r| r.column));
         } else if let Some(v) = views.get_mut(&q) {
-            v.columns.push(ViewColumn {
-                name: r.name,
-                data_type: r.data_type,
-                comment: r.comment,
-            });
+            v.columns.reserve_exact(n);
+            v.columns.extend(run.map(|r| ViewColumn {
+                name: r.column.name,
+                data_type: r.column.data_type,
+                comment: r.column.comment,
+            }));
+        } else {
+            // Not a modelled relation: the run is skipped as a whole.
+            run.for_each(drop);
         }
     }
     s.views = views;
@@ -704,42 +800,8 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
         }
     }
     for r in rows.constraints {
-        let kind = match r.kind.as_str() {
-            "p" => ConstraintKind::PrimaryKey,
-            "u" => ConstraintKind::Unique,
-            "c" => ConstraintKind::Check,
-            "f" => ConstraintKind::ForeignKey,
-            "x" => ConstraintKind::Exclude,
-            other => {
-                return Err(CatalogError::Decode {
-                    what: "constraints",
-                    message: format!("unknown constraint type {other:?}"),
-                });
-            }
-        };
         if let Some(t) = s.tables.get_mut(&QualName::new(&r.schema, &r.table)) {
-            t.constraints.insert(
-                r.name,
-                Constraint {
-                    kind,
-                    definition: r.definition,
-                    columns: r.columns,
-                    foreign_key: r.foreign_key.map(|f| ForeignKey {
-                        references: f.references.into(),
-                        ref_columns: f.ref_columns,
-                        on_delete: f.on_delete,
-                        on_update: f.on_update,
-                        match_type: f.match_type,
-                    }),
-                    deferrable: r.deferrable,
-                    initially_deferred: r.initially_deferred,
-                    validated: r.validated,
-                    no_inherit: r.no_inherit,
-                    nulls_not_distinct: r.nulls_not_distinct,
-                    comment: r.comment,
-                    index_comment: r.index_comment,
-                },
-            );
+            t.constraints.insert(r.name, r.constraint);
         }
     }
     for r in rows.indexes {

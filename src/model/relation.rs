@@ -74,10 +74,10 @@ pub struct Column {
     pub data_type: String,
     /// The user-defined type the column uses (element type for arrays), for ordering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_ref: Option<QualName>,
+    pub type_ref: Option<Box<QualName>>,
     /// Collation, when it differs from the type's default collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collation: Option<QualName>,
+    pub collation: Option<Box<QualName>>,
     /// `NOT NULL` (declared on this column, not just implied by a primary key on PG < 18).
     #[serde(default, skip_serializing_if = "is_false")]
     pub not_null: bool,
@@ -159,7 +159,7 @@ pub struct Constraint {
     pub columns: Vec<String>,
     /// Foreign-key details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub foreign_key: Option<ForeignKey>,
+    pub foreign_key: Option<Box<ForeignKey>>,
     /// `DEFERRABLE`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub deferrable: bool,

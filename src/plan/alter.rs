@@ -253,7 +253,7 @@ pub(super) fn alter_steps(
                 sql.push(ddl::create_enum(&q, &to.enums[&q]));
                 for (tq, t) in &to.tables {
                     for c in &t.columns {
-                        if c.type_ref.as_ref() != Some(&q) || !c.is_local {
+                        if c.type_ref.as_deref() != Some(&q) || !c.is_local {
                             continue;
                         }
                         let Some(fc) = from.tables.get(tq).and_then(|ft| ft.column(&c.name)) else {

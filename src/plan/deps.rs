@@ -280,7 +280,7 @@ pub(super) fn expand_dependents(
                             for (q, t) in &from.tables {
                                 if t.columns
                                     .iter()
-                                    .any(|col| col.type_ref.as_ref() == Some(&c.id.qual_name()))
+                                    .any(|col| col.type_ref.as_deref() == Some(&c.id.qual_name()))
                                 {
                                     queue.push_back(ObjectId::of(ObjectKind::Table, q));
                                 }
