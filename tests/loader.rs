@@ -364,7 +364,7 @@ fn concurrent_load_gives_the_serial_outcome() {
         s.views[&q(v)]
             .columns
             .iter()
-            .map(|c| c.name.clone())
+            .map(|c| c.name.to_string())
             .collect()
     };
     assert_eq!(cols("v"), ["id", "m"]);
@@ -373,7 +373,7 @@ fn concurrent_load_gives_the_serial_outcome() {
         assert!(s.indexes.contains_key(&q(name)), "index {name} missing");
     }
     assert_eq!(s.tables[&q("a")].comment.as_deref(), Some("second"));
-    let checks: Vec<&String> = s.tables[&q("b")].constraints.keys().collect();
+    let checks: Vec<&pgdiff::model::Name> = s.tables[&q("b")].constraints.keys().collect();
     assert!(
         checks.iter().any(|c| *c == "b_id_check") && checks.iter().any(|c| *c == "b_id_check1"),
         "{checks:?}"

@@ -106,7 +106,7 @@ pub async fn drop_if_invalid(
                JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid \
                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
               WHERE n.nspname = $1 AND c.relname = $2 AND NOT i.indisvalid",
-            &[&index.schema, &index.name],
+            &[&index.schema.as_str(), &index.name.as_str()],
         )
         .await
         .map_err(|e| crate::conn::db_message(&e))?;

@@ -227,8 +227,8 @@ struct DomainRow {
 /// A qualified name as the queries print it (`{"schema": .., "name": ..}`).
 #[derive(Deserialize)]
 struct QualRow {
-    schema: String,
-    name: String,
+    schema: Name,
+    name: Name,
 }
 
 impl From<QualRow> for QualName {
@@ -297,13 +297,13 @@ struct PartitionRow {
 struct ColumnRow {
     schema: String,
     table: String,
-    name: String,
+    name: Name,
     position: i32,
-    data_type: String,
+    data_type: Name,
     type_ref: Option<QualRow>,
     collation: Option<QualRow>,
     not_null: bool,
-    default: Option<String>,
+    default: Option<Name>,
     generated: Option<String>,
     generated_kind: String,
     identity: String,
@@ -396,10 +396,10 @@ struct NotNullRow {
 struct ConstraintRow {
     schema: String,
     table: String,
-    name: String,
+    name: Name,
     kind: String,
     definition: String,
-    columns: Vec<String>,
+    columns: Vec<Name>,
     foreign_key: Option<ForeignKeyRow>,
     deferrable: bool,
     initially_deferred: bool,
@@ -414,7 +414,7 @@ struct ConstraintRow {
 struct ConstraintOf {
     schema: String,
     table: String,
-    name: String,
+    name: Name,
     constraint: Constraint,
 }
 
@@ -460,22 +460,22 @@ impl ConstraintRow {
 #[derive(Deserialize)]
 struct ForeignKeyRow {
     references: QualRow,
-    ref_columns: Vec<String>,
-    on_delete: String,
-    on_update: String,
-    match_type: String,
+    ref_columns: Vec<Name>,
+    on_delete: Name,
+    on_update: Name,
+    match_type: Name,
 }
 
 #[derive(Deserialize)]
 struct IndexRow {
     schema: String,
-    name: String,
+    name: Name,
     table: QualRow,
     definition: String,
     unique: bool,
-    method: String,
+    method: Name,
     keys: Vec<IndexKey>,
-    include: Vec<String>,
+    include: Vec<Name>,
     predicate: Option<String>,
     nulls_not_distinct: bool,
     options: Vec<String>,
@@ -553,10 +553,12 @@ fn key(row: &tokio_postgres::Row, class: usize, oid: usize) -> Result<(u32, u32)
 impl DependObjectRow {
     /// Columns: class, oid, kind, schema, table, name, args.
     fn decode(row: &tokio_postgres::Row) -> Result<Self, String> {
-        let text = |i: usize| -> Result<Option<String>, String> {
-            row.try_get(i).map_err(|e| e.to_string())
+        // Read as borrowed text: most names fit in a `Name` without an allocation.
+        let text = |i: usize| -> Result<Option<Name>, String> {
+            let v: Option<&str> = row.try_get(i).map_err(|e| e.to_string())?;
+            Ok(v.map(Name::new))
         };
-        let kind: String = text(2)?.ok_or("an object without a kind")?;
+        let kind: Name = text(2)?.ok_or("an object without a kind")?;
         Ok(DependObjectRow {
             key: key(row, 0, 1)?,
             id: ObjectId {

@@ -97,8 +97,8 @@ fn diff_table(
                 let def = |x: &Column| format!("{:?}", x.default);
                 if old.default != c.default && !same_as_parent(&def) {
                     alts.push(Alteration::ColumnDefault {
-                        from: old.default.clone(),
-                        to: c.default.clone(),
+                        from: old.default.as_deref().map(str::to_string),
+                        to: c.default.as_deref().map(str::to_string),
                     });
                 }
                 if old.not_null != c.not_null && !same_as_parent(&nn) {
@@ -177,14 +177,14 @@ fn diff_column(id: ObjectId, a: &Column, b: &Column, opts: &DiffOptions, out: &m
     let mut alts = Vec::new();
     if a.data_type != b.data_type || a.collation != b.collation {
         alts.push(Alteration::ColumnType {
-            from: a.data_type.clone(),
-            to: b.data_type.clone(),
+            from: a.data_type.to_string(),
+            to: b.data_type.to_string(),
         });
     }
     // A default is removed before an identity is added and set after one is removed.
     let default_change = (a.default != b.default).then(|| Alteration::ColumnDefault {
-        from: a.default.clone(),
-        to: b.default.clone(),
+        from: a.default.as_deref().map(str::to_string),
+        to: b.default.as_deref().map(str::to_string),
     });
     if b.default.is_none()
         && let Some(d) = &default_change

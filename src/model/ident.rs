@@ -7,23 +7,28 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+
+/// The string type of names in identities. Names are short: most fit in the 24 bytes of
+/// the value itself and take no allocation of their own, and a large catalog holds hundreds
+/// of thousands of them (each a separate small allocation as a `String`).
+pub type Name = compact_str::CompactString;
 use std::str::FromStr;
 
 /// A schema-qualified name (`schema.name`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QualName {
     /// The schema (namespace) name.
-    pub schema: String,
+    pub schema: Name,
     /// The object name within the schema.
-    pub name: String,
+    pub name: Name,
 }
 
 impl QualName {
     /// Builds a qualified name.
-    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(schema: impl AsRef<str>, name: impl AsRef<str>) -> Self {
         QualName {
-            schema: schema.into(),
-            name: name.into(),
+            schema: Name::new(schema),
+            name: Name::new(name),
         }
     }
 }
@@ -248,14 +253,14 @@ pub struct ObjectId {
     /// The kind of object.
     pub kind: ObjectKind,
     /// The schema; empty for schemas and extensions.
-    pub schema: String,
+    pub schema: Name,
     /// For table-scoped kinds (column, constraint, trigger, policy): the table or view name.
-    pub table: Option<String>,
+    pub table: Option<Name>,
     /// The object's own name.
-    pub name: String,
+    pub name: Name,
     /// For functions and procedures: the identity argument types as Postgres prints them
     /// (`oidvectortypes(proargtypes)`), e.g. `integer, text`.
-    pub args: Option<String>,
+    pub args: Option<Name>,
 }
 
 impl ObjectId {
@@ -274,9 +279,9 @@ impl ObjectId {
     pub fn schema(name: &str) -> Self {
         ObjectId {
             kind: ObjectKind::Schema,
-            schema: String::new(),
+            schema: Name::default(),
             table: None,
-            name: name.to_string(),
+            name: Name::new(name),
             args: None,
         }
     }
@@ -295,7 +300,7 @@ impl ObjectId {
             kind,
             schema: table.schema.clone(),
             table: Some(table.name.clone()),
-            name: name.to_string(),
+            name: Name::new(name),
             args: None,
         }
     }
@@ -313,7 +318,7 @@ impl ObjectId {
     /// The identity of a function or procedure.
     pub fn routine(kind: ObjectKind, q: &QualName, args: &str) -> Self {
         ObjectId {
-            args: Some(args.to_string()),
+            args: Some(Name::new(args)),
             ..ObjectId::of(kind, q)
         }
     }
@@ -374,30 +379,30 @@ impl FromStr for ObjectId {
                 .strip_prefix('(')
                 .and_then(|t| t.strip_suffix(')'))
                 .ok_or_else(|| format!("bad argument list in {s:?}"))?;
-            Some(inner.to_string())
+            Some(Name::new(inner))
         };
         let bad = || format!("wrong number of name parts for {kind} in {s:?}");
         let id = match (kind.is_global(), kind.is_table_scoped(), parts.as_slice()) {
             (true, _, [name]) => ObjectId {
                 kind,
-                schema: String::new(),
+                schema: Name::default(),
                 table: None,
-                name: name.clone(),
-                args,
+                name: Name::new(name),
+                args: args.clone(),
             },
             (false, true, [schema, table, name]) => ObjectId {
                 kind,
-                schema: schema.clone(),
-                table: Some(table.clone()),
-                name: name.clone(),
-                args,
+                schema: Name::new(schema),
+                table: Some(Name::new(table)),
+                name: Name::new(name),
+                args: args.clone(),
             },
             (false, false, [schema, name]) => ObjectId {
                 kind,
-                schema: schema.clone(),
+                schema: Name::new(schema),
                 table: None,
-                name: name.clone(),
-                args,
+                name: Name::new(name),
+                args: args.clone(),
             },
             _ => return Err(bad()),
         };

@@ -15,7 +15,7 @@ mod objects;
 mod relation;
 
 pub use depends::Depends;
-pub use ident::{ObjectId, ObjectKind, QualName};
+pub use ident::{Name, ObjectId, ObjectKind, QualName};
 pub use objects::{
     CompositeAttribute, CompositeType, Domain, DomainCheck, EnumType, Extension, Function,
     FunctionKind, Grant, Namespace, Policy, Sequence, Trigger, TriggerEnabled,

@@ -1,7 +1,7 @@
 //! Relations: tables with their columns and constraints, indexes, views and materialized
 //! views.
 
-use super::{Grant, QualName, is_false, is_true, true_};
+use super::{Grant, Name, QualName, is_false, is_true, true_};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -25,7 +25,7 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Constraints by name, except those inherited from a parent or partitioned table.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub constraints: BTreeMap<String, Constraint>,
+    pub constraints: BTreeMap<Name, Constraint>,
     /// Row-level security enabled.
     #[serde(default, skip_serializing_if = "is_false")]
     pub rls_enabled: bool,
@@ -68,10 +68,10 @@ pub struct PartitionOf {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     /// Column name.
-    pub name: String,
+    pub name: Name,
     /// Type as `format_type` prints it, with typmod and array brackets, schema-qualified
     /// when not in `pg_catalog`, e.g. `character varying(80)`, `crm.stage[]`.
-    pub data_type: String,
+    pub data_type: Name,
     /// The user-defined type the column uses (element type for arrays), for ordering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_ref: Option<Box<QualName>>,
@@ -87,7 +87,7 @@ pub struct Column {
     pub not_null_name: Option<String>,
     /// Default expression as `pg_get_expr` prints it (not set for generated columns).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
+    pub default: Option<Name>,
     /// Identity column settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Box<Identity>>,
@@ -156,7 +156,7 @@ pub struct Constraint {
     pub definition: String,
     /// Key columns (for PK, UNIQUE, FK; empty for CHECK and expression-based EXCLUDE).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub columns: Vec<String>,
+    pub columns: Vec<Name>,
     /// Foreign-key details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foreign_key: Option<Box<ForeignKey>>,
@@ -190,13 +190,13 @@ pub struct ForeignKey {
     /// The referenced table.
     pub references: QualName,
     /// The referenced columns, in key order.
-    pub ref_columns: Vec<String>,
+    pub ref_columns: Vec<Name>,
     /// `ON DELETE` action: `NO ACTION`, `RESTRICT`, `CASCADE`, `SET NULL`, `SET DEFAULT`.
-    pub on_delete: String,
+    pub on_delete: Name,
     /// `ON UPDATE` action.
-    pub on_update: String,
+    pub on_update: Name,
     /// `MATCH SIMPLE`, `MATCH FULL` or `MATCH PARTIAL`.
-    pub match_type: String,
+    pub match_type: Name,
 }
 
 /// An index that does not back a constraint.
@@ -210,12 +210,12 @@ pub struct Index {
     #[serde(default, skip_serializing_if = "is_false")]
     pub unique: bool,
     /// Access method, e.g. `btree`, `gin`.
-    pub method: String,
+    pub method: Name,
     /// Key columns or expressions with their per-key options.
     pub keys: Vec<IndexKey>,
     /// `INCLUDE` columns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub include: Vec<String>,
+    pub include: Vec<Name>,
     /// Partial-index predicate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<String>,
@@ -234,7 +234,7 @@ pub struct Index {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexKey {
     /// The column name or parenthesized expression.
-    pub expression: String,
+    pub expression: Name,
     /// Operator class, when not the type's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opclass: Option<String>,
@@ -285,9 +285,9 @@ impl View {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViewColumn {
     /// Column name.
-    pub name: String,
+    pub name: Name,
     /// Type as `format_type` prints it.
-    pub data_type: String,
+    pub data_type: Name,
     /// `COMMENT ON COLUMN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,

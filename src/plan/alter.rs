@@ -525,7 +525,7 @@ pub(super) fn alter_steps(
                 sql.push(format!(
                     "ALTER EXTENSION {} UPDATE TO {};",
                     ddl::ident(&id.name),
-                    ddl::literal(&to.extensions[&id.name].version)
+                    ddl::literal(&to.extensions[id.name.as_str()].version)
                 ));
             }
             Alteration::ViewColumnComments => {

@@ -212,8 +212,8 @@ fn type_kind(s: &Schema, q: &QualName) -> Option<ObjectKind> {
 pub(super) fn exists(s: &Schema, id: &ObjectId) -> bool {
     let q = id.qual_name();
     match id.kind {
-        ObjectKind::Schema => s.schemas.contains_key(&id.name),
-        ObjectKind::Extension => s.extensions.contains_key(&id.name),
+        ObjectKind::Schema => s.schemas.contains_key(id.name.as_str()),
+        ObjectKind::Extension => s.extensions.contains_key(id.name.as_str()),
         ObjectKind::Enum => s.enums.contains_key(&q),
         ObjectKind::Domain => s.domains.contains_key(&q),
         ObjectKind::CompositeType => s.composites.contains_key(&q),
@@ -233,7 +233,7 @@ pub(super) fn exists(s: &Schema, id: &ObjectId) -> bool {
         ObjectKind::Constraint => s
             .tables
             .get(&q)
-            .is_some_and(|t| t.constraints.contains_key(&id.name)),
+            .is_some_and(|t| t.constraints.contains_key(id.name.as_str())),
     }
 }
 

@@ -233,7 +233,7 @@ pub(super) fn order(
     }
     // Relations, indexes and the indexes of keys share one namespace per schema: a name is
     // freed before it is taken again.
-    let slot = |s: &Schema, st: &Step| -> Option<(String, String)> {
+    let slot = |s: &Schema, st: &Step| -> Option<(crate::model::Name, crate::model::Name)> {
         let id = &st.id;
         match id.kind {
             ObjectKind::Table
@@ -244,7 +244,7 @@ pub(super) fn order(
             ObjectKind::Constraint => s
                 .tables
                 .get(&id.qual_name())
-                .and_then(|t| t.constraints.get(&id.name))
+                .and_then(|t| t.constraints.get(id.name.as_str()))
                 .filter(|c| {
                     matches!(
                         c.kind,
@@ -257,7 +257,7 @@ pub(super) fn order(
             _ => None,
         }
     };
-    let mut freed: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    let mut freed: BTreeMap<(crate::model::Name, crate::model::Name), Vec<usize>> = BTreeMap::new();
     for (i, st) in steps.iter().enumerate() {
         if st.phase == Phase::Drop
             && let Some(k) = slot(from, st)

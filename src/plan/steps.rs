@@ -75,7 +75,7 @@ pub(super) fn build(
                 && from
                     .tables
                     .get(&t)
-                    .and_then(|tt| tt.constraints.get(&id.name))
+                    .and_then(|tt| tt.constraints.get(id.name.as_str()))
                     .is_some_and(|k| k.kind == ConstraintKind::ForeignKey);
             match &c.action {
                 Action::Create if table_created(&t) => continue,
@@ -254,13 +254,13 @@ pub(super) fn create_steps(
     let mut extra = Vec::new();
     match id.kind {
         ObjectKind::Schema => {
-            let n = &s.schemas[&id.name];
+            let n = &s.schemas[id.name.as_str()];
             sql.push(ddl::create_schema(&id.name));
             sql.extend(comment_sql(id, &n.comment));
             sql.extend(grant_sql(id, &n.grants, opts));
         }
         ObjectKind::Extension => {
-            let e = &s.extensions[&id.name];
+            let e = &s.extensions[id.name.as_str()];
             sql.push(ddl::create_extension(&id.name, e));
         }
         ObjectKind::Enum => {
@@ -357,7 +357,7 @@ pub(super) fn create_steps(
             }
         }
         ObjectKind::Constraint => {
-            let c = &s.tables[&q].constraints[&id.name];
+            let c = &s.tables[&q].constraints[id.name.as_str()];
             if opts.online
                 && !fresh
                 && matches!(c.kind, ConstraintKind::ForeignKey | ConstraintKind::Check)

@@ -28,11 +28,11 @@ pub fn object_definition(s: &Schema, id: &ObjectId) -> String {
     let text = match id.kind {
         ObjectKind::Schema => s
             .schemas
-            .get(&id.name)
+            .get(id.name.as_str())
             .map(|_| ddl::create_schema(&id.name)),
         ObjectKind::Extension => s
             .extensions
-            .get(&id.name)
+            .get(id.name.as_str())
             .map(|e| ddl::create_extension(&id.name, e)),
         ObjectKind::Enum => s.enums.get(&q).map(|e| ddl::create_enum(&q, e)),
         ObjectKind::Domain => s.domains.get(&q).map(|d| ddl::create_domain(&q, d)),
@@ -51,7 +51,7 @@ pub fn object_definition(s: &Schema, id: &ObjectId) -> String {
         ObjectKind::Constraint => s
             .tables
             .get(&q)
-            .and_then(|t| t.constraints.get(&id.name))
+            .and_then(|t| t.constraints.get(id.name.as_str()))
             .map(|c| format!("CONSTRAINT {} {}", ddl::ident(&id.name), c.definition)),
         ObjectKind::View | ObjectKind::MaterializedView => {
             s.views.get(&q).map(|v| ddl::create_view(&q, v, false))
@@ -77,14 +77,20 @@ pub fn object_definition(s: &Schema, id: &ObjectId) -> String {
 fn comment_of(s: &Schema, id: &ObjectId) -> Option<String> {
     let q = id.qual_name();
     match id.kind {
-        ObjectKind::Schema => s.schemas.get(&id.name)?.comment.clone(),
+        ObjectKind::Schema => s.schemas.get(id.name.as_str())?.comment.clone(),
         ObjectKind::Enum => s.enums.get(&q)?.comment.clone(),
         ObjectKind::Domain => s.domains.get(&q)?.comment.clone(),
         ObjectKind::CompositeType => s.composites.get(&q)?.comment.clone(),
         ObjectKind::Sequence => s.sequences.get(&q)?.comment.clone(),
         ObjectKind::Table => s.tables.get(&q)?.comment.clone(),
         ObjectKind::Column => s.tables.get(&q)?.column(&id.name)?.comment.clone(),
-        ObjectKind::Constraint => s.tables.get(&q)?.constraints.get(&id.name)?.comment.clone(),
+        ObjectKind::Constraint => s
+            .tables
+            .get(&q)?
+            .constraints
+            .get(id.name.as_str())?
+            .comment
+            .clone(),
         ObjectKind::View | ObjectKind::MaterializedView => s.views.get(&q)?.comment.clone(),
         ObjectKind::Index => s.indexes.get(&q)?.comment.clone(),
         ObjectKind::Function | ObjectKind::Procedure => s.functions.get(id)?.comment.clone(),
