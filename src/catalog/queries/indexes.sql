@@ -6,11 +6,13 @@
 -- columns with the default operator class of the column's own type, no other collation and
 -- no operator class options, it is composed here, as pg_get_indexdef composes it: that
 -- function looks up every key's default operator class by scanning pg_opclass, the largest
--- part of this query's time. Every other index is printed by pg_get_indexdef.
+-- part of this query's time. Every other index is printed by pg_get_indexdef. A partial
+-- index's predicate is deparsed once, in `idx`, for both its column and the definition.
 WITH idx AS (
   SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnkeyatts, i.indnatts, i.indkey,
          i.indclass, i.indcollation, i.indoption, i.indpred,
          i.indnullsnotdistinct AS nulls_not_distinct,
+         pg_get_expr(i.indpred, i.indrelid) AS predicate,
          n.nspname, c.relname AS table_name, ic.relname, ic.relkind, ic.relam, ic.reloptions
     FROM pg_catalog.pg_index i
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
@@ -77,13 +79,13 @@ SELECT x.nspname AS schema,
          || ' USING ' || quote_ident(am.amname) || ' (' || keys.columns
          || coalesce(') INCLUDE (' || include.columns, '') || ')'
          || CASE WHEN x.nulls_not_distinct THEN ' NULLS NOT DISTINCT' ELSE '' END
-         || coalesce(' WHERE ' || pg_get_expr(x.indpred, x.indrelid), '')
+         || coalesce(' WHERE ' || x.predicate, '')
        ELSE pg_get_indexdef(x.indexrelid) END AS definition,
        x.indisunique AS "unique",
        am.amname AS method,
        coalesce(keys.keys, '[]') AS keys,
        coalesce(include.include, '[]') AS include,
-       pg_get_expr(x.indpred, x.indrelid) AS predicate,
+       x.predicate,
        coalesce(x.nulls_not_distinct, false) AS nulls_not_distinct,
        (SELECT coalesce(json_agg(o ORDER BY n), '[]') FROM unnest(x.reloptions) WITH ORDINALITY u(o, n)) AS options,
        dsc.description AS comment
