@@ -145,8 +145,35 @@ pub struct Statement {
     pub summary: String,
     /// Renames declared with `-- pgdiff:renamed-from old_name`: (new identity, old identity).
     pub renames: Vec<(ObjectId, ObjectId)>,
+    /// The parsed statement, protobuf-encoded: a tree in memory is several times its
+    /// encoding, and the loader keeps every statement of a large schema. Decoded on demand
+    /// by [`Statement::node`].
+    node: Vec<u8>,
+    /// A `CREATE EXTENSION` (ordered before everything else).
+    extension: bool,
+}
+
+impl Statement {
     /// The parsed statement.
-    node: NodeEnum,
+    fn node(&self) -> NodeEnum {
+        use prost::Message;
+        pg_query::protobuf::Node::decode(self.node.as_slice())
+            .ok()
+            .and_then(|n| n.node)
+            .expect("a statement tree encoded by `describe`")
+    }
+
+    /// Replaces the parsed statement.
+    fn set_node(&mut self, node: NodeEnum) {
+        self.extension = matches!(node, NodeEnum::CreateExtensionStmt(_));
+        self.node = encode(node);
+    }
+}
+
+/// A statement tree, protobuf-encoded.
+fn encode(node: NodeEnum) -> Vec<u8> {
+    use prost::Message;
+    pg_query::protobuf::Node { node: Some(node) }.encode_to_vec()
 }
 
 /// Position (line, col, line text) of byte `offset` in `text`.
@@ -289,20 +316,23 @@ pub fn parse_sources(files: &[SourceFile]) -> Result<Vec<Statement>, SqlErrors> 
                         };
                         match classify(&node) {
                             Ok(()) => {
-                                let mut st = describe(fi, offset, text, node);
+                                let mut node = node;
                                 // The shadow builds in one transaction: an index is the same
                                 // index whether built concurrently or not.
-                                if let NodeEnum::IndexStmt(ix) = &mut st.node
+                                let mut rewritten = None;
+                                if let NodeEnum::IndexStmt(ix) = &mut node
                                     && ix.concurrent
                                 {
                                     ix.concurrent = false;
-                                    if let Ok(t) =
-                                        st.node.deparse(pg_query::DeparseOptions::default())
-                                    {
-                                        st.text = t;
-                                    }
+                                    rewritten =
+                                        node.deparse(pg_query::DeparseOptions::default()).ok();
                                 }
-                                st.renames = annotated_renames(&piece[..lead], text, &st.node);
+                                let renames = annotated_renames(&piece[..lead], text, &node);
+                                let mut st = describe(fi, offset, text, node);
+                                if let Some(t) = rewritten {
+                                    st.text = t;
+                                }
+                                st.renames = renames;
                                 out.push(st)
                             }
                             Err(reason) => errors.push(error_at(files, fi, offset, reason)),
@@ -639,7 +669,8 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
         references,
         summary,
         renames: Vec::new(),
-        node,
+        extension: matches!(node, NodeEnum::CreateExtensionStmt(_)),
+        node: encode(node),
     }
 }
 
@@ -1030,11 +1061,9 @@ fn try_order(stmts: &[Statement]) -> Result<Vec<usize>, Vec<usize>> {
     let mut g: DiGraph<usize, ()> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..stmts.len()).map(|i| g.add_node(i)).collect();
     let mut edges = BTreeSet::new();
-    let extensions: Vec<usize> = (0..stmts.len())
-        .filter(|&i| matches!(stmts[i].node, NodeEnum::CreateExtensionStmt(_)))
-        .collect();
+    let extensions: Vec<usize> = (0..stmts.len()).filter(|&i| stmts[i].extension).collect();
     for (i, s) in stmts.iter().enumerate() {
-        let is_ext = matches!(s.node, NodeEnum::CreateExtensionStmt(_));
+        let is_ext = s.extension;
         for r in &s.references {
             for &c in creators.get(r.as_str()).into_iter().flatten() {
                 if c != i {
@@ -1093,7 +1122,8 @@ fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
     use pg_query::protobuf::{
         AlterTableCmd, AlterTableStmt, AlterTableType, ConstrType, Node, ObjectType,
     };
-    let NodeEnum::CreateStmt(create) = &mut s.node else {
+    let mut node = s.node();
+    let NodeEnum::CreateStmt(create) = &mut node else {
         return None;
     };
     let relation = create.relation.clone()?;
@@ -1133,7 +1163,7 @@ fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
     if fks.is_empty() {
         return None;
     }
-    s.text = s.node.deparse(pg_query::DeparseOptions::default()).ok()?;
+    let text = node.deparse(pg_query::DeparseOptions::default()).ok()?;
     let mut out = Vec::new();
     for fk in fks {
         let cmd = AlterTableCmd {
@@ -1152,20 +1182,22 @@ fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
             objtype: ObjectType::ObjectTable as i32,
             missing_ok: false,
         });
-        let text = alter.deparse(pg_query::DeparseOptions::default()).ok()?;
-        let mut st = describe(s.file, s.offset, &text, alter);
+        let alter_text = alter.deparse(pg_query::DeparseOptions::default()).ok()?;
+        let mut st = describe(s.file, s.offset, &alter_text, alter);
         st.summary = format!("{} (foreign key moved out of CREATE TABLE)", st.summary);
         out.push(st);
     }
     // The table itself no longer references the tables its foreign keys pointed to.
     let mut refs = BTreeSet::new();
-    if let Ok(v) = serde_json::to_value(&s.node) {
+    if let Ok(v) = serde_json::to_value(&node) {
         walk_refs(&v, &mut refs);
     }
     for c in &s.creates {
         refs.remove(c);
     }
     s.references = refs;
+    s.text = text;
+    s.set_node(node);
     Some(out)
 }
 
@@ -1586,23 +1618,34 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
         .iter()
         .flat_map(|s| s.creates.iter().map(String::as_str))
         .collect();
+    // Each tree decoded once, in order (the name keys depend on the statements before):
+    // how the statement takes part, what its comment targets, which name keys it writes.
     // Comments name their object in every way it could be read (table, type, function,
-    // ...); two comments on one object name it identically.
-    let comment_targets: Vec<String> = stmts
-        .iter()
-        .map(|s| match s.node {
+    // ...); two comments on one object name it identically. Generated names: every
+    // statement writes the keys of the names it may generate or give (see `name_keys`), so
+    // statements whose names could meet keep their order.
+    let mut names = NameSources::default();
+    let mut accesses = Vec::with_capacity(stmts.len());
+    let mut comment_targets = Vec::with_capacity(stmts.len());
+    let mut name_writes = Vec::with_capacity(stmts.len());
+    for s in stmts {
+        let node = s.node();
+        comment_targets.push(match node {
             NodeEnum::CommentStmt(_) => format!(
                 "comment:{}",
                 s.references.iter().cloned().collect::<Vec<_>>().join(" ")
             ),
             _ => String::new(),
-        })
-        .collect();
+        });
+        accesses.push(access(&node));
+        name_writes.push(names.keys(&node));
+    }
     // Objects no statement creates by name (implicitly named indexes and sequences, objects
     // of extensions): ALTERs of one of them keep their order among themselves.
     let altered_implicit: Vec<Vec<String>> = stmts
         .iter()
-        .map(|s| match access(&s.node) {
+        .zip(&accesses)
+        .map(|(s, a)| match a {
             Some(Access::Alter) => s
                 .references
                 .iter()
@@ -1612,10 +1655,6 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
             _ => Vec::new(),
         })
         .collect();
-    // Generated names: every statement writes the keys of the names it may generate or
-    // give (see `name_keys`), so statements whose names could meet keep their order.
-    let mut names = NameSources::default();
-    let name_writes: Vec<Vec<String>> = stmts.iter().map(|s| names.keys(&s.node)).collect();
     let mut last_writer: BTreeMap<&str, usize> = BTreeMap::new();
     let mut readers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut barrier: Option<usize> = None;
@@ -1623,7 +1662,7 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
     let mut preds = Vec::with_capacity(stmts.len());
     for (i, s) in stmts.iter().enumerate() {
         let mut p: BTreeSet<usize> = barrier.into_iter().collect();
-        let (reads, mut writes): (Vec<&str>, Vec<&str>) = match access(&s.node)? {
+        let (reads, mut writes): (Vec<&str>, Vec<&str>) = match accesses[i].as_ref()? {
             Access::Barrier => {
                 p.extend(since_barrier.drain(..));
                 barrier = Some(i);
@@ -1634,7 +1673,7 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
                 s.references.iter().map(String::as_str).collect(),
                 s.creates.iter().map(String::as_str).collect(),
             ),
-            Access::OnRelation(ref r) => {
+            Access::OnRelation(r) => {
                 let mut w: Vec<&str> = s.creates.iter().map(String::as_str).collect();
                 if let Some(k) = s.references.get(r.as_str()) {
                     w.push(k.as_str());
