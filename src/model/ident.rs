@@ -8,9 +8,10 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// The string type of names in identities. Names are short: most fit in the 24 bytes of
-/// the value itself and take no allocation of their own, and a large catalog holds hundreds
-/// of thousands of them (each a separate small allocation as a `String`).
+/// The string type of the model's short text: names in identities and of columns,
+/// constraints and indexes, column types, simple defaults, key expressions. Most fit in the
+/// 24 bytes of the value itself and take no allocation of their own; a large catalog holds
+/// hundreds of thousands of them (each a separate small allocation as a `String`).
 pub type Name = compact_str::CompactString;
 use std::str::FromStr;
 

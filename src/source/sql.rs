@@ -1739,6 +1739,41 @@ mod tests {
     }
 
     #[test]
+    fn a_statement_tree_reads_back_as_parsed() {
+        let sql = "CREATE EXTENSION IF NOT EXISTS citext;\n\
+                   CREATE INDEX CONCURRENTLY ix ON public.t (lower(a)) WHERE b > 0;\n\
+                   CREATE TABLE public.u (id int PRIMARY KEY, t_id int REFERENCES public.t);\n";
+        let stmts = parse_sources(&file(sql)).unwrap();
+        assert_eq!(stmts.len(), 3);
+        assert_eq!(
+            stmts.iter().map(|s| s.extension).collect::<Vec<_>>(),
+            [true, false, false]
+        );
+        // The kept tree is the parsed one (the index no longer built concurrently), compared
+        // as deparsed text: token locations differ between the source and the rewrite.
+        let deparse = |n: NodeEnum| n.deparse(pg_query::DeparseOptions::default()).unwrap();
+        let fresh = |text: &str| {
+            deparse(
+                pg_query::parse(text, 0).unwrap().protobuf.stmts[0]
+                    .stmt
+                    .as_ref()
+                    .and_then(|n| n.node.clone())
+                    .unwrap(),
+            )
+        };
+        assert_eq!(
+            deparse(stmts[0].node()),
+            fresh("CREATE EXTENSION IF NOT EXISTS citext")
+        );
+        assert!(!stmts[1].text.contains("CONCURRENTLY"), "{}", stmts[1].text);
+        assert_eq!(deparse(stmts[1].node()), stmts[1].text);
+        assert_eq!(
+            deparse(stmts[2].node()),
+            fresh("CREATE TABLE public.u (id int PRIMARY KEY, t_id int REFERENCES public.t)")
+        );
+    }
+
+    #[test]
     fn syntax_errors_point_at_the_token() {
         let f = file("CREATE TABLE a (id int);\n\nCREATE TABEL b (id int);\n");
         let e = parse_sources(&f).unwrap_err();
