@@ -233,7 +233,10 @@ struct QualRow {
 
 impl From<QualRow> for QualName {
     fn from(q: QualRow) -> QualName {
-        QualName::new(q.schema, q.name)
+        QualName {
+            schema: q.schema,
+            name: q.name,
+        }
     }
 }
 

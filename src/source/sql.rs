@@ -160,6 +160,8 @@ impl Statement {
         pg_query::protobuf::Node::decode(self.node.as_slice())
             .ok()
             .and_then(|n| n.node)
+            // Only trees pg_query decoded itself (or built from them, no deeper) are
+            // encoded, so prost's nesting limit cannot be reached here.
             .expect("a statement tree encoded by `describe`")
     }
 

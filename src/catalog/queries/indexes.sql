@@ -7,8 +7,9 @@
 -- no operator class options, it is composed here, as pg_get_indexdef composes it: that
 -- function looks up every key's default operator class by scanning pg_opclass, the largest
 -- part of this query's time. Every other index is printed by pg_get_indexdef. A partial
--- index's predicate is deparsed once, in `idx`, for both its column and the definition.
-WITH idx AS (
+-- index's predicate is deparsed once, in `idx` (materialized), for both its column and the
+-- definition.
+WITH idx AS MATERIALIZED (
   SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnkeyatts, i.indnatts, i.indkey,
          i.indclass, i.indcollation, i.indoption, i.indpred,
          i.indnullsnotdistinct AS nulls_not_distinct,
