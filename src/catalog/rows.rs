@@ -330,8 +330,7 @@ struct IdentitySeqRow {
 
 /// A column row in the model's form, with the relation it belongs to.
 struct ColumnOf {
-    schema: String,
-    table: String,
+    relation: QualName,
     position: i32,
     column: Column,
 }
@@ -365,8 +364,7 @@ impl ColumnRow {
             _ => None,
         };
         ColumnOf {
-            schema: self.schema,
-            table: self.table,
+            relation: QualName::new(self.schema, self.table),
             position: self.position,
             column: Column {
                 name: self.name,
@@ -415,8 +413,7 @@ struct ConstraintRow {
 
 /// A constraint row in the model's form, with its table and name.
 struct ConstraintOf {
-    schema: String,
-    table: String,
+    table: QualName,
     name: Name,
     constraint: Constraint,
 }
@@ -432,8 +429,7 @@ impl ConstraintRow {
             other => return Err(format!("unknown constraint type {other:?}")),
         };
         Ok(ConstraintOf {
-            schema: self.schema,
-            table: self.table,
+            table: QualName::new(self.schema, self.table),
             name: self.name,
             constraint: Constraint {
                 kind,
@@ -759,22 +755,20 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
         );
     }
     let mut columns = rows.columns;
-    // (schema, table, position) is unique: an unstable sort gives the same order, without
-    // the scratch buffer of a stable one.
-    columns.sort_unstable_by(|a, b| {
-        (&a.schema, &a.table, a.position).cmp(&(&b.schema, &b.table, b.position))
-    });
+    // (relation, position) is unique: an unstable sort gives the same order, without the
+    // scratch buffer of a stable one.
+    columns.sort_unstable_by(|a, b| (&a.relation, a.position).cmp(&(&b.relation, b.position)));
     // One run of rows per relation: its vector is sized once and the relation looked up
     // once.
     let runs: Vec<usize> = columns
-        .chunk_by(|a, b| a.schema == b.schema && a.table == b.table)
+        .chunk_by(|a, b| a.relation == b.relation)
         .map(<[_]>::len)
         .collect();
     let mut columns = columns.into_iter();
     for n in runs {
         let mut run = columns.by_ref().take(n).peekable();
         let Some(first) = run.peek() else { continue };
-        let q = QualName::new(&first.schema, &first.table);
+        let q = first.relation.clone();
         if let Some(t) = s.tables.get_mut(&q) {
             t.columns.reserve_exact(n);
             t.columns.extend(run.map(|r| r.column));
@@ -805,7 +799,7 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
         }
     }
     for r in rows.constraints {
-        if let Some(t) = s.tables.get_mut(&QualName::new(&r.schema, &r.table)) {
+        if let Some(t) = s.tables.get_mut(&r.table) {
             t.constraints.insert(r.name, r.constraint);
         }
     }
