@@ -1,8 +1,9 @@
 //! Local PostgreSQL binaries and throwaway clusters.
 //!
 //! Owns finding server binaries (`PGDIFF_PG_BIN`, then `PATH`, then
-//! `/usr/lib/postgresql/<newest>/bin`) and running a private cluster (`initdb` + `pg_ctl`) in a
-//! temporary directory on a unix socket. The embedded shadow database and the test rig both
+//! `/usr/lib/postgresql/<newest>/bin`) and running a private cluster (`initdb`, or a copy of
+//! a cached `initdb` result, + `pg_ctl`) in a temporary directory on a unix
+//! socket. The embedded shadow database and the test rig both
 //! stand on it. A cluster is stopped and its directory removed on drop; clusters left behind
 //! by a process that was killed are removed by the next [`TempCluster::start`].
 
@@ -11,6 +12,8 @@ use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+mod template;
 
 /// Errors while finding binaries or running a throwaway cluster.
 #[derive(Debug, thiserror::Error)]
@@ -244,6 +247,19 @@ pub(crate) fn cluster_base_dir_with(min_free: u64) -> PathBuf {
 /// Prefix of the temporary directories holding clusters; used to find stale ones.
 const DIR_PREFIX: &str = "pgdiff-cluster-";
 
+/// How clusters are initialized (after `-D <data directory>`).
+const INITDB_ARGS: &[&str] = &[
+    "-U",
+    "postgres",
+    "-A",
+    "trust",
+    "-E",
+    "UTF8",
+    "--locale=C",
+    "--no-sync",
+    "--no-instructions",
+];
+
 impl TempCluster {
     /// Initializes and starts a short-lived cluster with `bins`, in memory when there is
     /// room (`PGDIFF_CLUSTER_DIR`, else `/dev/shm` with 2 GiB free, else the temporary
@@ -277,30 +293,70 @@ impl TempCluster {
             chown(&cluster.root, r)?;
         }
         let data = cluster.data_dir();
-        cluster.run(
-            Command::new(bins.bin("initdb"))
+        // SAFETY: geteuid has no preconditions.
+        let uid = run_as.map_or_else(|| unsafe { libc::geteuid() }, |r| r.uid);
+        template::remove_stale(base, uid);
+        let template = template::for_cluster(base, bins, uid, INITDB_ARGS);
+        let copied = template
+            .as_ref()
+            .is_some_and(|t| t.copy_to(&data, uid, run_as).is_ok());
+        if !copied {
+            cluster.initdb(template.as_ref())?;
+        }
+        cluster.stopped = false;
+        match cluster.start_server() {
+            Ok(()) => {}
+            Err(_) if copied => {
+                // A template that no server starts from (damaged, or stale in a way its key
+                // cannot see): replace it, and start this cluster the slow way.
+                if let Some(t) = &template {
+                    t.discard();
+                }
+                quit_postmaster(&data, std::time::Duration::from_millis(5), 2000);
+                std::fs::remove_dir_all(&data)
+                    .map_err(io_err(format!("removing {}", data.display())))?;
+                cluster.initdb(template.as_ref())?;
+                cluster.start_server()?;
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(cluster)
+    }
+
+    /// Runs `initdb` into the data directory and saves the result as `template`.
+    fn initdb(&self, template: Option<&template::Template>) -> Result<(), ClusterError> {
+        let data = self.data_dir();
+        self.run(
+            Command::new(self.bins.bin("initdb"))
                 .arg("-D")
                 .arg(&data)
-                .args(["-U", "postgres", "-A", "trust", "-E", "UTF8"])
-                .args(["--locale=C", "--no-sync", "--no-instructions"]),
+                .args(INITDB_ARGS),
         )?;
+        if let Some(t) = template {
+            t.save(&data, &self.root.join("template"), self.run_as);
+        }
+        Ok(())
+    }
+
+    /// Starts the server on the data directory and waits until it accepts connections.
+    fn start_server(&self) -> Result<(), ClusterError> {
+        let data = self.data_dir();
         let opts = format!(
             "-k {} -p {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB \
+             -c full_page_writes=off -c autovacuum=off -c max_connections=200 -c shared_buffers=128MB \
              -c max_locks_per_transaction=256",
-            cluster.root.display(),
-            port
+            self.root.display(),
+            self.port
         );
-        cluster.stopped = false;
-        cluster.run(
-            Command::new(bins.bin("pg_ctl"))
+        self.run(
+            Command::new(self.bins.bin("pg_ctl"))
                 .arg("-D")
                 .arg(&data)
                 .args(["-o", &opts, "-w", "-t", "60", "-l"])
-                .arg(cluster.root.join("server.log"))
+                .arg(self.root.join("server.log"))
                 .arg("start"),
         )?;
-        Ok(cluster)
+        Ok(())
     }
 
     fn data_dir(&self) -> PathBuf {

@@ -177,7 +177,7 @@ fn random_fraction() -> f64 {
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// The pause before try number `retry + 1`: `base`·2^(retry−1), at most [`MAX_BACKOFF`],
+/// The pause before try number `retry + 1`: `base`·2^(retry−1), at most `MAX_BACKOFF`,
 /// scaled by a random factor in [0.5, 1) so that sessions that collided do not collide again
 /// in lockstep.
 pub fn backoff(retry: u32, base: Duration) -> Duration {

@@ -1,12 +1,12 @@
 //! drift: reports whether live databases still match the desired schema, for cron jobs,
 //! alerting pipelines and CI (docs/drift.md, docs/drift-format.md).
 //!
-//! The flow: check the desired SQL offline; read every target concurrently ([`targets`]:
+//! The flow: check the desired SQL offline; read every target concurrently (`targets`:
 //! one read-only connection each, the apply lock taken in shared mode, one inspection, a
 //! timeout); load the desired schema through *one* shadow database, matched to the targets'
 //! PostgreSQL version, and reuse it for every target; drop ignored objects from both sides
-//! ([`IgnoreSet`]); diff and order the repair with the planner; report ([`report`],
-//! rendered by [`render`]).
+//! ([`IgnoreSet`]); diff and order the repair with the planner; report (`report`,
+//! rendered by `render`).
 //!
 //! drift never writes to a target and never applies its repair SQL: the SQL is there so that
 //! whoever reads the alert sees what `pgdiff plan`/`apply` would do. It is not proven on a

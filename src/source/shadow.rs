@@ -261,6 +261,11 @@ fn load_jobs() -> usize {
         )
 }
 
+/// Statements sent ahead on one connection during a concurrent load, so that the server
+/// finds the next one waiting when it finishes one instead of idling for a round trip to the
+/// client (1,000-table load: plan 3.4 -> 3.1 s in alternating runs; deeper gained nothing).
+const PIPELINE_DEPTH: usize = 4;
+
 /// Loads `stmts` into `db` over `jobs` connections, each statement committed on its own and
 /// started once the statements it waits for (`preds`, from
 /// [`super::sql::concurrent_schedule`]) are committed. A deadlock between two statements is
@@ -278,6 +283,7 @@ async fn load_concurrently(
         running: usize,
         done: usize,
         failed: Option<String>,
+        tries: Vec<u8>,
     }
     let n = stmts.len();
     let mut succs = vec![Vec::new(); n];
@@ -294,6 +300,7 @@ async fn load_concurrently(
         running: 0,
         done: 0,
         failed: None,
+        tries: vec![0; n],
     });
     let notify = tokio::sync::Notify::new();
     let clients = futures_util::future::try_join_all((0..jobs.min(n.max(1))).map(|_| async {
@@ -307,52 +314,57 @@ async fn load_concurrently(
     .await?;
     let (state, notify, succs) = (&state, &notify, &succs);
     let worker = async |client: &tokio_postgres::Client| {
+        use futures_util::StreamExt;
+        // Statements sent on this connection and not yet answered. The server runs them in
+        // the order they were sent, each in its own transaction; only statements whose
+        // predecessors have all committed are sent, so the order among them is free.
+        let mut in_flight = futures_util::stream::FuturesUnordered::new();
+        let send = |i: usize| async move { (i, client.batch_execute(&stmts[i].text).await) };
         loop {
             // Registered before the state is read, so that no wake-up is lost.
             let notified = notify.notified();
             let mut notified = std::pin::pin!(notified);
             notified.as_mut().enable();
-            let next = {
+            {
                 let mut s = state.lock().expect("lock");
                 if s.failed.is_some() || s.done == n {
                     return;
                 }
-                let next = s.ready.pop_first();
-                match next {
-                    Some(_) => s.running += 1,
-                    None if s.running == 0 => {
-                        s.failed = Some("the load schedule is stuck".into());
-                        drop(s);
-                        notify.notify_waiters();
-                        return;
-                    }
-                    None => {}
+                while in_flight.len() < PIPELINE_DEPTH {
+                    let Some(i) = s.ready.pop_first() else { break };
+                    s.running += 1;
+                    in_flight.push(send(i));
                 }
-                next
-            };
-            let Some(i) = next else {
-                notified.await;
-                continue;
-            };
-            let mut tries = 0;
-            let result = loop {
-                match client.batch_execute(&stmts[i].text).await {
-                    Err(e)
-                        if tries < 3
-                            && e.code()
-                                == Some(
-                                    &tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED,
-                                ) =>
-                    {
-                        tries += 1;
-                    }
-                    other => break other,
+                if in_flight.is_empty() && s.running == 0 {
+                    s.failed = Some("the load schedule is stuck".into());
+                    drop(s);
+                    notify.notify_waiters();
+                    return;
                 }
+            }
+            let (i, result) = if in_flight.len() < PIPELINE_DEPTH {
+                // Room for more: also wake when another connection makes statements ready.
+                tokio::select! {
+                    Some(done) = in_flight.next() => done,
+                    () = &mut notified => continue,
+                }
+            } else {
+                in_flight.next().await.expect("statements in flight")
             };
             let mut s = state.lock().expect("lock");
-            s.running -= 1;
             match result {
+                Err(e)
+                    if s.tries[i] < 3
+                        && e.code()
+                            == Some(&tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED) =>
+                {
+                    // Its predecessors are still committed: send it again.
+                    s.tries[i] += 1;
+                    in_flight.push(send(i));
+                    continue;
+                }
                 Ok(()) => {
+                    s.running -= 1;
                     s.done += 1;
                     for &j in &succs[i] {
                         s.waiting[j] -= 1;
@@ -362,6 +374,7 @@ async fn load_concurrently(
                     }
                 }
                 Err(e) => {
+                    s.running -= 1;
                     s.failed = Some(format!(
                         "{}: {}",
                         stmts[i].summary,
