@@ -99,19 +99,6 @@ fn stamp(p: &Path) -> String {
 /// an upgrade in place makes a new template), the arguments, the user, and the time zone
 /// (`initdb` writes the one it detects from `TZ` or `/etc/localtime` into the configuration).
 fn key(bins: &PgBinaries, uid: u32, initdb_args: &[&str]) -> String {
-    let stamp = |p: &Path| -> String {
-        let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        match std::fs::metadata(&real) {
-            Ok(m) => format!(
-                "{} {} {}.{}",
-                real.display(),
-                m.len(),
-                m.mtime(),
-                m.mtime_nsec()
-            ),
-            Err(_) => format!("{} missing", real.display()),
-        }
-    };
     format!(
         "format {FORMAT}\ninitdb {}\npostgres {}\nargs {}\nuid {uid}\nTZ {:?}\nlocaltime {}\n",
         stamp(&bins.bin("initdb")),
