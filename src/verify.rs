@@ -56,6 +56,7 @@ pub async fn verify(
         run_steps(&client, &p.steps)
             .await
             .context("applying the plan")?;
+        catalog::analyze_fresh(&client).await;
         let after = catalog::inspect(&client, filter).await?.schema;
         if let Some(id) = first_difference(&after, desired) {
             bail!("after applying the plan, {id} still differs from the desired schema");

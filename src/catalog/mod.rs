@@ -162,6 +162,18 @@ async fn fetch_into<R: DeserializeOwned, T>(
     .await
 }
 
+/// Gathers the planner statistics the inspection needs in a database that was just built
+/// (a shadow database), before it is inspected. Without any, Postgres guesses that a couple
+/// of `pg_description` rows belong to one catalog and joins the comments by scanning them
+/// all once per constraint or column: the constraints query took 0.39 s instead of 0.15 s at
+/// 1,000 tables, and `ANALYZE` of that catalog takes a few milliseconds. Best effort: a role
+/// that may not analyze it gets a warning, and the inspection is only slower.
+pub async fn analyze_fresh(client: &Client) {
+    let _ = client
+        .batch_execute("ANALYZE pg_catalog.pg_description")
+        .await;
+}
+
 /// Reads the whole schema of the database `client` is connected to. The connection must not
 /// be inside a transaction; the inspector opens and closes its own.
 pub async fn inspect(client: &Client, filter: &Filter) -> Result<Inspection, CatalogError> {

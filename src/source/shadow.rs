@@ -175,6 +175,7 @@ impl Shadow {
                 Ok(()) => {
                     let inspected = async {
                         let (a, b) = tokio::try_join!(db.connect(), db.connect())?;
+                        catalog::analyze_fresh(&a).await;
                         Ok(catalog::inspect_on(&[&a, &b], filter).await?)
                     }
                     .await;
@@ -244,6 +245,7 @@ impl Shadow {
                 ))
             }));
         }
+        catalog::analyze_fresh(&client).await;
         Ok(catalog::inspect(&client, filter).await?)
     }
 }
