@@ -142,7 +142,7 @@ pub async fn load_desired_sql(
         }
     };
     let shadow = starting.ready().await?;
-    let inspection = shadow.load(&files, &stmts, filter).await?;
+    let inspection = shadow.load(&files, stmts, filter).await?;
     Ok((inspection, shadow))
 }
 
@@ -295,7 +295,7 @@ pub async fn read_both_sides(
                 };
                 let shadow = starting.ready().await?;
                 let renames = source::sql::renames(&stmts);
-                let inspection = shadow.load(&files, &stmts, filter).await?;
+                let inspection = shadow.load(&files, stmts, filter).await?;
                 anyhow::Ok((inspection, shadow, renames))
             };
             let current = async {

@@ -148,11 +148,13 @@ impl Shadow {
 
     /// Executes the ordered statements in a fresh temporary database, inspects it and drops
     /// it (also when a statement fails; on the embedded cluster, which is removed as a whole,
-    /// a successfully loaded database is left in place).
+    /// a successfully loaded database is left in place). The statements are freed once they
+    /// are loaded, before the database is inspected (at 5,000 tables they take as much
+    /// memory as the model being read).
     pub async fn load(
         &self,
         files: &[SourceFile],
-        stmts: &[Statement],
+        stmts: Vec<Statement>,
         filter: &Filter,
     ) -> Result<Inspection, ShadowError> {
         Ok(self.load_with(files, stmts, filter, load_jobs()).await?.0)
@@ -163,16 +165,22 @@ impl Shadow {
     pub async fn load_with(
         &self,
         files: &[SourceFile],
-        stmts: &[Statement],
+        stmts: Vec<Statement>,
         filter: &Filter,
         jobs: usize,
     ) -> Result<(Inspection, LoadMode), ShadowError> {
+        let preds = (jobs > 1)
+            .then(|| super::sql::concurrent_schedule(&stmts))
+            .flatten();
+        // Ordered and scheduled: from here on only the texts are needed.
+        let stmts = Loadables::new(stmts);
+        release_freed_memory();
         let mut db = self.create_database().await?;
-        if jobs > 1
-            && let Some(preds) = super::sql::concurrent_schedule(stmts)
-        {
-            match load_concurrently(&db, stmts, &preds, jobs).await {
+        if let Some(preds) = preds {
+            match load_concurrently(&db, &stmts, &preds, jobs).await {
                 Ok(()) => {
+                    drop((stmts, preds));
+                    release_freed_memory();
                     let inspected = async {
                         let (a, b) = tokio::try_join!(db.connect(), db.connect())?;
                         catalog::analyze_fresh(&a).await;
@@ -222,13 +230,13 @@ impl Shadow {
         &self,
         db: &Target,
         files: &[SourceFile],
-        stmts: &[Statement],
+        stmts: Loadables,
         filter: &Filter,
     ) -> Result<Inspection, ShadowError> {
         let client = db.connect().await?;
         let mut script = String::from(crate::render::DESIRED_PREAMBLE);
-        for s in stmts {
-            script.push_str(&s.text);
+        for s in stmts.iter() {
+            script.push_str(s.text);
             script.push_str(";\n");
         }
         // One round trip for the whole schema; on failure, find the statement one by one.
@@ -236,7 +244,7 @@ impl Shadow {
             drop(client);
             self.drop_database(db).await?;
             let fresh = self.create_database().await?;
-            let located = locate_failure(&fresh, files, stmts).await;
+            let located = locate_failure(&fresh, files, &stmts).await;
             self.drop_database(&fresh).await?;
             return Err(located.unwrap_or_else(|| {
                 ShadowError::Other(format!(
@@ -245,8 +253,86 @@ impl Shadow {
                 ))
             }));
         }
+        drop((stmts, script));
+        release_freed_memory();
         catalog::analyze_fresh(&client).await;
         Ok(catalog::inspect(&client, filter).await?)
+    }
+}
+
+/// What loading the statements needs: their texts, and for errors where each came from and
+/// what it is. The texts are packed into one buffer, so that the memory of the statements
+/// (whose parsed trees and references, read by ordering and scheduling, take several times
+/// as much) can go back to the OS whole instead of staying around small live strings.
+struct Loadables {
+    buf: String,
+    items: Vec<Item>,
+}
+
+struct Item {
+    file: usize,
+    offset: usize,
+    text: std::ops::Range<usize>,
+    summary: std::ops::Range<usize>,
+}
+
+/// One statement of [`Loadables`].
+struct Loadable<'a> {
+    file: usize,
+    offset: usize,
+    text: &'a str,
+    summary: &'a str,
+}
+
+impl Loadables {
+    fn new(stmts: Vec<Statement>) -> Loadables {
+        let size = stmts.iter().map(|s| s.text.len() + s.summary.len()).sum();
+        let mut buf = String::with_capacity(size);
+        let mut push = |t: &str| {
+            let start = buf.len();
+            buf.push_str(t);
+            start..buf.len()
+        };
+        let items = stmts
+            .iter()
+            .map(|s| Item {
+                file: s.file,
+                offset: s.offset,
+                text: push(&s.text),
+                summary: push(&s.summary),
+            })
+            .collect();
+        Loadables { buf, items }
+    }
+
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    fn get(&self, i: usize) -> Loadable<'_> {
+        let it = &self.items[i];
+        Loadable {
+            file: it.file,
+            offset: it.offset,
+            text: &self.buf[it.text.clone()],
+            summary: &self.buf[it.summary.clone()],
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Loadable<'_>> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// Gives the memory of freed statements (and of the scheduler's work) back to the OS. They
+/// were built on the thread that parsed them, whose allocator arena the threads reading the
+/// catalog do not allocate from, so without this their pages stay in the process beside the
+/// model being read.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the OS.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -275,7 +361,7 @@ const PIPELINE_DEPTH: usize = 4;
 /// serially).
 async fn load_concurrently(
     db: &Target,
-    stmts: &[Statement],
+    stmts: &Loadables,
     preds: &[Vec<usize>],
     jobs: usize,
 ) -> Result<(), String> {
@@ -321,7 +407,7 @@ async fn load_concurrently(
         // the order they were sent, each in its own transaction; only statements whose
         // predecessors have all committed are sent, so the order among them is free.
         let mut in_flight = futures_util::stream::FuturesUnordered::new();
-        let send = |i: usize| async move { (i, client.batch_execute(&stmts[i].text).await) };
+        let send = |i: usize| async move { (i, client.batch_execute(stmts.get(i).text).await) };
         loop {
             // Registered before the state is read, so that no wake-up is lost.
             let notified = notify.notified();
@@ -379,7 +465,7 @@ async fn load_concurrently(
                     s.running -= 1;
                     s.failed = Some(format!(
                         "{}: {}",
-                        stmts[i].summary,
+                        stmts.get(i).summary,
                         crate::conn::db_message(&e)
                     ));
                 }
@@ -399,15 +485,15 @@ async fn load_concurrently(
 async fn locate_failure(
     db: &Target,
     files: &[SourceFile],
-    stmts: &[Statement],
+    stmts: &Loadables,
 ) -> Option<ShadowError> {
     let client = db.connect().await.ok()?;
     client
         .batch_execute(crate::render::DESIRED_PREAMBLE)
         .await
         .ok()?;
-    for s in stmts {
-        if let Err(e) = client.batch_execute(&s.text).await {
+    for s in stmts.iter() {
+        if let Err(e) = client.batch_execute(s.text).await {
             let f = &files[s.file];
             let mut offset = s.offset;
             let mut notes = Vec::new();
@@ -417,7 +503,7 @@ async fn locate_failure(
                 if let Some(tokio_postgres::error::ErrorPosition::Original(p)) = d.position() {
                     // Positions count characters, 1-based; valid when the text is the source's.
                     let pos = *p as usize;
-                    if f.text[s.offset..].starts_with(&s.text) {
+                    if f.text[s.offset..].starts_with(s.text) {
                         let byte = s
                             .text
                             .char_indices()

@@ -2,7 +2,7 @@
 //! positions, reporting syntax errors as `file:line:col`, rejecting what does not belong in a
 //! schema definition, and ordering statements by what they create and reference.
 
-use crate::model::{ObjectId, ObjectKind, QualName};
+use crate::model::{Name, ObjectId, ObjectKind, QualName};
 use petgraph::graph::{DiGraph, NodeIndex};
 use pg_query::NodeEnum;
 use std::cmp::Reverse;
@@ -139,8 +139,9 @@ pub struct Statement {
     pub text: String,
     /// Objects it creates, as `kind:schema.name` keys.
     pub creates: Vec<String>,
-    /// Objects it references, as keys.
-    pub references: BTreeSet<String>,
+    /// Objects it references, as keys (compact strings: a large schema's statements hold
+    /// hundreds of thousands of them, most short enough to be kept inline).
+    pub references: BTreeSet<Name>,
     /// A short description, e.g. `CREATE TABLE crm.contacts`.
     pub summary: String,
     /// Renames declared with `-- pgdiff:renamed-from old_name`: (new identity, old identity).
@@ -668,7 +669,7 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
         offset,
         text: text.to_string(),
         creates,
-        references,
+        references: references.into_iter().map(Name::from).collect(),
         summary,
         renames: Vec::new(),
         extension: matches!(node, NodeEnum::CreateExtensionStmt(_)),
@@ -1077,7 +1078,11 @@ fn try_order(stmts: &[Statement]) -> Result<Vec<usize>, Vec<usize>> {
         // before everything else, except what they need themselves (their schema).
         if !is_ext {
             for &j in &extensions {
-                if !s.creates.iter().any(|c| stmts[j].references.contains(c)) {
+                if !s
+                    .creates
+                    .iter()
+                    .any(|c| stmts[j].references.contains(c.as_str()))
+                {
                     edges.insert((j, i));
                 }
             }
@@ -1197,7 +1202,7 @@ fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
     for c in &s.creates {
         refs.remove(c);
     }
-    s.references = refs;
+    s.references = refs.into_iter().map(Name::from).collect();
     s.text = text;
     s.set_node(node);
     Some(out)
@@ -1672,7 +1677,7 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
                 continue;
             }
             Access::Create => (
-                s.references.iter().map(String::as_str).collect(),
+                s.references.iter().map(Name::as_str).collect(),
                 s.creates.iter().map(String::as_str).collect(),
             ),
             Access::OnRelation(r) => {
@@ -1683,7 +1688,7 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
                 (
                     s.references
                         .iter()
-                        .map(String::as_str)
+                        .map(Name::as_str)
                         .filter(|k| *k != r.as_str())
                         .collect(),
                     w,
@@ -1693,7 +1698,7 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
                 let (w, r): (Vec<&str>, Vec<&str>) = s
                     .references
                     .iter()
-                    .map(String::as_str)
+                    .map(Name::as_str)
                     .partition(|k| created.contains(k) && !k.starts_with("schema:"));
                 (
                     r,
@@ -1704,7 +1709,7 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
                 )
             }
             Access::Comment => (
-                s.references.iter().map(String::as_str).collect(),
+                s.references.iter().map(Name::as_str).collect(),
                 vec![comment_targets[i].as_str()],
             ),
         };
