@@ -124,14 +124,17 @@ impl StartingShadow {
     }
 }
 
-/// Loads desired SQL through a shadow database. `major` is the target's major version, if
-/// known, to pick matching embedded binaries.
+/// Renames declared in desired SQL: (new identity, old identity).
+pub type Renames = std::collections::BTreeMap<crate::model::ObjectId, crate::model::ObjectId>;
+
+/// Loads desired SQL through a shadow database, with the renames it declares. `major` is
+/// the target's major version, if known, to pick matching embedded binaries.
 pub async fn load_desired_sql(
     path: &Path,
     filter: &Filter,
     shadow_url: Option<&str>,
     major: Option<u32>,
-) -> Result<(Inspection, Shadow)> {
+) -> Result<(Inspection, Shadow, Renames)> {
     // The embedded cluster starts (processes) while the SQL is parsed and ordered (CPU).
     let starting = StartingShadow::begin(shadow_url, major)?;
     let (files, stmts) = match source::prepare(path) {
@@ -141,21 +144,24 @@ pub async fn load_desired_sql(
             return Err(e.into());
         }
     };
+    let renames = source::sql::renames(&stmts);
     let shadow = starting.ready().await?;
     let inspection = shadow.load(&files, stmts, filter).await?;
-    Ok((inspection, shadow))
+    Ok((inspection, shadow, renames))
 }
 
-/// The renames declared in desired SQL at `path` (none for a database source).
-pub fn desired_renames(
-    desired: &Desired,
-) -> std::collections::BTreeMap<crate::model::ObjectId, crate::model::ObjectId> {
-    match desired {
-        Desired::Sql(path) => source::prepare(path)
-            .map(|(_, stmts)| source::sql::renames(&stmts))
-            .unwrap_or_default(),
-        Desired::Database(_) => Default::default(),
-    }
+/// Loads desired SQL that was already read and ordered ([`source::prepare`]) through a
+/// shadow database.
+pub async fn load_prepared_sql(
+    files: &[source::sql::SourceFile],
+    stmts: Vec<source::sql::Statement>,
+    filter: &Filter,
+    shadow_url: Option<&str>,
+    major: Option<u32>,
+) -> Result<(Inspection, Shadow)> {
+    let shadow = StartingShadow::begin(shadow_url, major)?.ready().await?;
+    let inspection = shadow.load(files, stmts, filter).await?;
+    Ok((inspection, shadow))
 }
 
 async fn inspect(a: InspectArgs) -> Result<i32, Exit> {

@@ -336,14 +336,17 @@ async fn prepare_desired(
     let arg = a.desired.as_deref().unwrap_or("desired");
     let shadow_url = a.shadow.shadow.as_deref();
     let source = Desired::parse(arg);
-    let renames = app::desired_renames(&source);
-    let (desired, shadow) = match source {
-        Desired::Database(url) => (app::inspect_database(&url, filter).await?, None),
+    let (desired, shadow, renames) = match source {
+        Desired::Database(url) => (
+            app::inspect_database(&url, filter).await?,
+            None,
+            Default::default(),
+        ),
         Desired::Sql(path) => {
-            let (i, s) =
+            let (i, s, renames) =
                 app::load_desired_sql(&path, filter, shadow_url, Some(live.major_version()))
                     .await?;
-            (i, Some(s))
+            (i, Some(s), renames)
         }
     };
     // Plan as if the invalid indexes were already gone: they are dropped first, and built

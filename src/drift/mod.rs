@@ -182,11 +182,18 @@ fn fail(e: impl std::fmt::Display) -> Exit {
 pub async fn run(config: &Config) -> Result<Report, DriftError> {
     let filter = &config.read.filter;
     let source = Desired::parse(&config.desired);
-    // Broken desired SQL is reported before any target is contacted.
-    if let Desired::Sql(path) = &source {
-        source::prepare(path).map_err(|e| DriftError::Desired(e.to_string()))?;
-    }
-    let renames = app::desired_renames(&source);
+    // Broken desired SQL is reported before any target is contacted; it is read once, and
+    // loaded as read.
+    let mut prepared = match &source {
+        Desired::Sql(path) => {
+            Some(source::prepare(path).map_err(|e| DriftError::Desired(e.to_string()))?)
+        }
+        Desired::Database(_) => None,
+    };
+    let renames = prepared
+        .as_ref()
+        .map(|(_, stmts)| source::sql::renames(stmts))
+        .unwrap_or_default();
 
     let readings = targets::read_all(&config.targets, &config.read).await;
 
@@ -209,7 +216,16 @@ pub async fn run(config: &Config) -> Result<Report, DriftError> {
                      may show spurious drift (check them in separate runs)"
                 );
             }
-            Some(load_desired(&source, filter, config.shadow.as_deref(), major).await?)
+            Some(
+                load_desired(
+                    &source,
+                    prepared.take(),
+                    filter,
+                    config.shadow.as_deref(),
+                    major,
+                )
+                .await?,
+            )
         }
     };
     let desired_fingerprint = desired.as_ref().map(|d| plan::fingerprint(&d.schema));
@@ -251,19 +267,25 @@ pub async fn run(config: &Config) -> Result<Report, DriftError> {
     ))
 }
 
-/// Loads the desired schema once: desired SQL through one shadow database (dropped right
-/// after), or another database's catalog.
+/// Loads the desired schema once: desired SQL (as read and ordered before) through one
+/// shadow database (dropped right after), or another database's catalog.
 async fn load_desired(
     source: &Desired,
+    prepared: Option<(Vec<source::sql::SourceFile>, Vec<source::sql::Statement>)>,
     filter: &Filter,
     shadow: Option<&str>,
     major: u32,
 ) -> Result<Inspection, DriftError> {
-    let loaded = match source {
-        Desired::Sql(path) => app::load_desired_sql(path, filter, shadow, Some(major))
+    let loaded = match (source, prepared) {
+        (Desired::Sql(_), Some((files, stmts))) => {
+            app::load_prepared_sql(&files, stmts, filter, shadow, Some(major))
+                .await
+                .map(|(inspection, _shadow)| inspection)
+        }
+        (Desired::Sql(path), None) => app::load_desired_sql(path, filter, shadow, Some(major))
             .await
-            .map(|(inspection, _shadow)| inspection),
-        Desired::Database(url) => app::inspect_database(url, filter).await,
+            .map(|(inspection, _shadow, _)| inspection),
+        (Desired::Database(url), _) => app::inspect_database(url, filter).await,
     };
     loaded.map_err(|e| DriftError::Desired(format!("{e:#}")))
 }
