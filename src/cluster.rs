@@ -297,24 +297,38 @@ impl TempCluster {
         let uid = run_as.map_or_else(|| unsafe { libc::geteuid() }, |r| r.uid);
         template::remove_stale(base, uid);
         let template = template::for_cluster(base, bins, uid, INITDB_ARGS);
-        let copied = template
-            .as_ref()
-            .is_some_and(|t| t.copy_to(&data, uid, run_as).is_ok());
+        let copied = match &template {
+            None => false,
+            Some(t) => match t.copy_to(&data, uid, run_as) {
+                Ok(()) => true,
+                Err(failure) => {
+                    if failure == template::CopyFailure::Broken {
+                        t.discard();
+                    }
+                    // A copy that failed partway leaves part of a data directory, which
+                    // initdb would refuse.
+                    remove_if_there(&data)?;
+                    false
+                }
+            },
+        };
         if !copied {
             cluster.initdb(template.as_ref())?;
         }
         cluster.stopped = false;
         match cluster.start_server() {
             Ok(()) => {}
-            Err(_) if copied => {
-                // A template that no server starts from (damaged, or stale in a way its key
-                // cannot see): replace it, and start this cluster the slow way.
+            Err(first) if copied => {
+                // No server started from the copy: the template may be damaged in a way its
+                // checks cannot see. Replace it (at worst a good one is made again) and start
+                // this cluster the slow way, unless the server somehow still runs.
                 if let Some(t) = &template {
                     t.discard();
                 }
-                quit_postmaster(&data, std::time::Duration::from_millis(5), 2000);
-                std::fs::remove_dir_all(&data)
-                    .map_err(io_err(format!("removing {}", data.display())))?;
+                if !quit_postmaster(&data, std::time::Duration::from_millis(5), 2000) {
+                    return Err(first);
+                }
+                remove_if_there(&data)?;
                 cluster.initdb(template.as_ref())?;
                 cluster.start_server()?;
             }
@@ -482,6 +496,16 @@ fn die_with_parent(cmd: &mut Command) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = cmd;
+}
+
+/// Removes the directory tree at `path`, if there is one.
+fn remove_if_there(path: &Path) -> Result<(), ClusterError> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(io_err(format!("removing {}", path.display()))(e))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn chown(path: &Path, r: RunAs) -> Result<(), ClusterError> {

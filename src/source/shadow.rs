@@ -269,6 +269,7 @@ struct Loadables {
     items: Vec<Item>,
 }
 
+/// Where one statement's text and summary are in [`Loadables::buf`], and where it came from.
 struct Item {
     file: usize,
     offset: usize,
