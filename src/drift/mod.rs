@@ -185,16 +185,18 @@ pub async fn run(config: &Config) -> Result<Report, DriftError> {
     // Broken desired SQL is reported before any target is contacted; it is read once, and
     // loaded as read (its statements are held while the targets are read: 74 MB at 5,000
     // tables, against parsing it again).
-    let mut prepared = match &source {
+    let desired_read = match source {
         Desired::Sql(path) => {
-            Some(source::prepare(path).map_err(|e| DriftError::Desired(e.to_string()))?)
+            let (files, stmts) =
+                source::prepare(&path).map_err(|e| DriftError::Desired(e.to_string()))?;
+            DesiredRead::Sql(files, stmts)
         }
-        Desired::Database(_) => None,
+        Desired::Database(url) => DesiredRead::Database(url),
     };
-    let renames = prepared
-        .as_ref()
-        .map(|(_, stmts)| source::sql::renames(stmts))
-        .unwrap_or_default();
+    let renames = match &desired_read {
+        DesiredRead::Sql(_, stmts) => source::sql::renames(stmts),
+        DesiredRead::Database(_) => Default::default(),
+    };
 
     let readings = targets::read_all(&config.targets, &config.read).await;
 
@@ -217,16 +219,7 @@ pub async fn run(config: &Config) -> Result<Report, DriftError> {
                      may show spurious drift (check them in separate runs)"
                 );
             }
-            Some(
-                load_desired(
-                    &source,
-                    prepared.take(),
-                    filter,
-                    config.shadow.as_deref(),
-                    major,
-                )
-                .await?,
-            )
+            Some(load_desired(desired_read, filter, config.shadow.as_deref(), major).await?)
         }
     };
     let desired_fingerprint = desired.as_ref().map(|d| plan::fingerprint(&d.schema));
@@ -268,26 +261,28 @@ pub async fn run(config: &Config) -> Result<Report, DriftError> {
     ))
 }
 
-/// Loads the desired schema once: desired SQL (as read and ordered before) through one
-/// shadow database (dropped right after), or another database's catalog.
+/// The desired schema's source as `run` read it: desired SQL read and ordered, or the URL of
+/// a database.
+enum DesiredRead {
+    Sql(Vec<source::sql::SourceFile>, Vec<source::sql::Statement>),
+    Database(String),
+}
+
+/// Loads the desired schema once: desired SQL through one shadow database (dropped right
+/// after), or another database's catalog.
 async fn load_desired(
-    source: &Desired,
-    prepared: Option<(Vec<source::sql::SourceFile>, Vec<source::sql::Statement>)>,
+    read: DesiredRead,
     filter: &Filter,
     shadow: Option<&str>,
     major: u32,
 ) -> Result<Inspection, DriftError> {
-    let loaded = match (source, prepared) {
-        (Desired::Sql(_), Some((files, stmts))) => {
+    let loaded = match read {
+        DesiredRead::Sql(files, stmts) => {
             app::load_prepared_sql(&files, stmts, filter, shadow, Some(major))
                 .await
                 .map(|(inspection, _shadow)| inspection)
         }
-        // Not reached from `run`, which reads the SQL first.
-        (Desired::Sql(path), None) => app::load_desired_sql(path, filter, shadow, Some(major))
-            .await
-            .map(|(inspection, _shadow, _)| inspection),
-        (Desired::Database(url), _) => app::inspect_database(url, filter).await,
+        DesiredRead::Database(url) => app::inspect_database(&url, filter).await,
     };
     loaded.map_err(|e| DriftError::Desired(format!("{e:#}")))
 }
