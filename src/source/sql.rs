@@ -139,9 +139,8 @@ pub struct Statement {
     pub text: String,
     /// Objects it creates, as `kind:schema.name` keys.
     pub creates: Vec<String>,
-    /// Objects it references, as keys (compact strings: a large schema's statements hold
-    /// hundreds of thousands of them, most short enough to be kept inline).
-    pub references: BTreeSet<Name>,
+    /// Objects it references, as keys.
+    pub references: Refs,
     /// A short description, e.g. `CREATE TABLE crm.contacts`.
     pub summary: String,
     /// Renames declared with `-- pgdiff:renamed-from old_name`: (new identity, old identity).
@@ -152,6 +151,58 @@ pub struct Statement {
     node: Vec<u8>,
     /// A `CREATE EXTENSION` (ordered before everything else).
     extension: bool,
+}
+
+/// The keys a statement references: a sorted set without duplicates in one allocation, of
+/// compact strings. A large schema's statements hold hundreds of thousands of keys, most short
+/// enough to be kept inline, and few per statement; a `BTreeSet` would allocate a node sized
+/// for eleven keys for each statement (about a fifth of the loader's memory at 5,000 tables).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refs(Box<[Name]>);
+
+impl Refs {
+    /// The keys in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Name> {
+        self.0.iter()
+    }
+
+    /// The stored key equal to `key`, if any.
+    pub fn get(&self, key: &str) -> Option<&Name> {
+        self.0
+            .binary_search_by(|k| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.0[i])
+    }
+
+    /// Whether `key` is referenced.
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// How many keys there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<BTreeSet<String>> for Refs {
+    fn from(keys: BTreeSet<String>) -> Self {
+        // A BTreeSet iterates in order and without duplicates: the slice stays sorted.
+        Refs(keys.into_iter().map(Name::from).collect())
+    }
+}
+
+impl<'a> IntoIterator for &'a Refs {
+    type Item = &'a Name;
+    type IntoIter = std::slice::Iter<'a, Name>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
 }
 
 impl Statement {
@@ -669,7 +720,7 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
         offset,
         text: text.to_string(),
         creates,
-        references: references.into_iter().map(Name::from).collect(),
+        references: Refs::from(references),
         summary,
         renames: Vec::new(),
         extension: matches!(node, NodeEnum::CreateExtensionStmt(_)),
@@ -1202,7 +1253,7 @@ fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
     for c in &s.creates {
         refs.remove(c);
     }
-    s.references = refs.into_iter().map(Name::from).collect();
+    s.references = Refs::from(refs);
     s.text = text;
     s.set_node(node);
     Some(out)
