@@ -173,14 +173,14 @@ impl Shadow {
             .then(|| super::sql::concurrent_schedule(&stmts))
             .flatten();
         // Ordered and scheduled: from here on only the texts are needed.
-        let stmts = Loadables::new(stmts);
-        release_freed_memory();
+        let stmts = Loadables::new(files, stmts);
+        super::release_freed_memory();
         let mut db = self.create_database().await?;
         if let Some(preds) = preds {
             match load_concurrently(&db, &stmts, &preds, jobs).await {
                 Ok(()) => {
                     drop((stmts, preds));
-                    release_freed_memory();
+                    super::release_freed_memory();
                     let inspected = async {
                         let (a, b) = tokio::try_join!(db.connect(), db.connect())?;
                         catalog::analyze_fresh(&a).await;
@@ -230,7 +230,7 @@ impl Shadow {
         &self,
         db: &Target,
         files: &[SourceFile],
-        stmts: Loadables,
+        stmts: Loadables<'_>,
         filter: &Filter,
     ) -> Result<Inspection, ShadowError> {
         let client = db.connect().await?;
@@ -254,27 +254,36 @@ impl Shadow {
             }));
         }
         drop((stmts, script));
-        release_freed_memory();
+        super::release_freed_memory();
         catalog::analyze_fresh(&client).await;
         Ok(catalog::inspect(&client, filter).await?)
     }
 }
 
 /// What loading the statements needs: their texts, and for errors where each came from and
-/// what it is. The texts are packed into one buffer, so that the memory of the statements
-/// (whose parsed trees and references, read by ordering and scheduling, take several times
-/// as much) can go back to the OS whole instead of staying around small live strings.
-struct Loadables {
+/// what it is. Texts as written are read from the files; rewritten texts and the summaries
+/// are packed into one buffer, so that the memory of the statements (whose parsed trees and
+/// references, read by ordering and scheduling, take several times as much) can go back to
+/// the OS whole instead of staying around small live strings.
+struct Loadables<'f> {
+    files: &'f [SourceFile],
     buf: String,
     items: Vec<Item>,
 }
 
-/// Where one statement's text and summary are in [`Loadables::buf`], and where it came from.
+/// Where one statement's text and summary are, and where it came from.
 struct Item {
     file: usize,
     offset: usize,
-    text: std::ops::Range<usize>,
+    /// In its file, or (rewritten) in [`Loadables::buf`].
+    text: Place,
     summary: std::ops::Range<usize>,
+}
+
+/// Where a text is.
+enum Place {
+    File(std::ops::Range<usize>),
+    Buf(std::ops::Range<usize>),
 }
 
 /// One statement of [`Loadables`].
@@ -285,9 +294,12 @@ struct Loadable<'a> {
     summary: &'a str,
 }
 
-impl Loadables {
-    fn new(stmts: Vec<Statement>) -> Loadables {
-        let size = stmts.iter().map(|s| s.text.len() + s.summary.len()).sum();
+impl<'f> Loadables<'f> {
+    fn new(files: &'f [SourceFile], stmts: Vec<Statement>) -> Loadables<'f> {
+        let size = stmts
+            .iter()
+            .map(|s| s.span().map_or(s.text(files).len(), |_| 0) + s.summary.len())
+            .sum();
         let mut buf = String::with_capacity(size);
         let mut push = |t: &str| {
             let start = buf.len();
@@ -299,11 +311,14 @@ impl Loadables {
             .map(|s| Item {
                 file: s.file,
                 offset: s.offset,
-                text: push(&s.text),
+                text: match s.span() {
+                    Some(span) => Place::File(span),
+                    None => Place::Buf(push(s.text(files))),
+                },
                 summary: push(&s.summary),
             })
             .collect();
-        Loadables { buf, items }
+        Loadables { files, buf, items }
     }
 
     fn len(&self) -> usize {
@@ -315,25 +330,16 @@ impl Loadables {
         Loadable {
             file: it.file,
             offset: it.offset,
-            text: &self.buf[it.text.clone()],
+            text: match &it.text {
+                Place::File(span) => &self.files[it.file].text[span.clone()],
+                Place::Buf(range) => &self.buf[range.clone()],
+            },
             summary: &self.buf[it.summary.clone()],
         }
     }
 
     fn iter(&self) -> impl Iterator<Item = Loadable<'_>> {
         (0..self.len()).map(|i| self.get(i))
-    }
-}
-
-/// Gives the memory of freed statements (and of the scheduler's work) back to the OS. They
-/// were built on the thread that parsed them, whose allocator arena the threads reading the
-/// catalog do not allocate from, so without this their pages stay in the process beside the
-/// model being read.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the OS.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 
@@ -362,7 +368,7 @@ const PIPELINE_DEPTH: usize = 4;
 /// serially).
 async fn load_concurrently(
     db: &Target,
-    stmts: &Loadables,
+    stmts: &Loadables<'_>,
     preds: &[Vec<usize>],
     jobs: usize,
 ) -> Result<(), String> {
@@ -486,7 +492,7 @@ async fn load_concurrently(
 async fn locate_failure(
     db: &Target,
     files: &[SourceFile],
-    stmts: &Loadables,
+    stmts: &Loadables<'_>,
 ) -> Option<ShadowError> {
     let client = db.connect().await.ok()?;
     client

@@ -135,10 +135,12 @@ pub struct Statement {
     pub file: usize,
     /// Byte offset in the file.
     pub offset: usize,
-    /// The statement text (as written, or rewritten when a foreign key was moved out).
-    pub text: String,
+    /// The statement text: where it is in its file, or what it was rewritten to (an index
+    /// built CONCURRENTLY, a table whose foreign keys were moved out). Read with
+    /// [`Statement::text`].
+    text: Text,
     /// Objects it creates, as `kind:schema.name` keys.
-    pub creates: Vec<String>,
+    pub creates: Vec<Name>,
     /// Objects it references, as keys.
     pub references: Refs,
     /// A short description, e.g. `CREATE TABLE crm.contacts`.
@@ -205,7 +207,33 @@ impl<'a> IntoIterator for &'a Refs {
     }
 }
 
+/// Where a statement's text is.
+#[derive(Debug, Clone)]
+enum Text {
+    /// This many bytes of its file from its offset. Not a copy: the files are kept anyway,
+    /// for error positions, and a large schema's texts are megabytes.
+    Span(usize),
+    /// Rewritten.
+    Rewritten(String),
+}
+
 impl Statement {
+    /// The statement text; `files` is the list the statement was parsed from.
+    pub fn text<'a>(&'a self, files: &'a [SourceFile]) -> &'a str {
+        match &self.text {
+            Text::Span(len) => &files[self.file].text[self.offset..self.offset + len],
+            Text::Rewritten(t) => t,
+        }
+    }
+
+    /// Where the text is in its file, unless it was rewritten.
+    pub fn span(&self) -> Option<std::ops::Range<usize>> {
+        match &self.text {
+            Text::Span(len) => Some(self.offset..self.offset + len),
+            Text::Rewritten(_) => None,
+        }
+    }
+
     /// The parsed statement.
     fn node(&self) -> NodeEnum {
         use prost::Message;
@@ -382,10 +410,11 @@ pub fn parse_sources(files: &[SourceFile]) -> Result<Vec<Statement>, SqlErrors> 
                                         node.deparse(pg_query::DeparseOptions::default()).ok();
                                 }
                                 let renames = annotated_renames(&piece[..lead], text, &node);
+                                let text = match rewritten {
+                                    Some(t) => Text::Rewritten(t),
+                                    None => Text::Span(text.len()),
+                                };
                                 let mut st = describe(fi, offset, text, node);
-                                if let Some(t) = rewritten {
-                                    st.text = t;
-                                }
                                 st.renames = renames;
                                 out.push(st)
                             }
@@ -548,7 +577,7 @@ fn rel_key(schema: &str, name: &str) -> String {
 
 /// What a statement creates, for ordering. Relations, types and sequences share Postgres's
 /// namespaces, so keys are `rel:`, `type:`, `func:`, `schema:` and `ext:`.
-fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement {
+fn describe(file: usize, offset: usize, text: Text, node: NodeEnum) -> Statement {
     use NodeEnum as N;
     let mut creates = Vec::new();
     let summary = match &node {
@@ -718,8 +747,8 @@ fn describe(file: usize, offset: usize, text: &str, node: NodeEnum) -> Statement
     Statement {
         file,
         offset,
-        text: text.to_string(),
-        creates,
+        text,
+        creates: creates.into_iter().map(Name::from).collect(),
         references: Refs::from(references),
         summary,
         renames: Vec::new(),
@@ -1241,7 +1270,7 @@ fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
             missing_ok: false,
         });
         let alter_text = alter.deparse(pg_query::DeparseOptions::default()).ok()?;
-        let mut st = describe(s.file, s.offset, &alter_text, alter);
+        let mut st = describe(s.file, s.offset, Text::Rewritten(alter_text), alter);
         st.summary = format!("{} (foreign key moved out of CREATE TABLE)", st.summary);
         out.push(st);
     }
@@ -1251,10 +1280,10 @@ fn split_foreign_keys(s: &mut Statement) -> Option<Vec<Statement>> {
         walk_refs(&v, &mut refs);
     }
     for c in &s.creates {
-        refs.remove(c);
+        refs.remove(c.as_str());
     }
     s.references = Refs::from(refs);
-    s.text = text;
+    s.text = Text::Rewritten(text);
     s.set_node(node);
     Some(out)
 }
@@ -1674,109 +1703,97 @@ impl NameSources {
 pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
     let created: BTreeSet<&str> = stmts
         .iter()
-        .flat_map(|s| s.creates.iter().map(String::as_str))
+        .flat_map(|s| s.creates.iter().map(Name::as_str))
         .collect();
-    // Each tree decoded once, in order (the name keys depend on the statements before):
-    // how the statement takes part, what its comment targets, which name keys it writes.
-    // Comments name their object in every way it could be read (table, type, function,
-    // ...); two comments on one object name it identically. Generated names: every
-    // statement writes the keys of the names it may generate or give (see `name_keys`), so
-    // statements whose names could meet keep their order.
-    let mut names = NameSources::default();
-    let mut accesses = Vec::with_capacity(stmts.len());
-    let mut comment_targets = Vec::with_capacity(stmts.len());
-    let mut name_writes = Vec::with_capacity(stmts.len());
-    for s in stmts {
-        let node = s.node();
-        comment_targets.push(match node {
-            NodeEnum::CommentStmt(_) => format!(
-                "comment:{}",
-                s.references.iter().cloned().collect::<Vec<_>>().join(" ")
-            ),
-            _ => String::new(),
-        });
-        accesses.push(access(&node));
-        name_writes.push(names.keys(&node));
-    }
-    // Objects no statement creates by name (implicitly named indexes and sequences, objects
-    // of extensions): ALTERs of one of them keep their order among themselves.
-    let altered_implicit: Vec<Vec<String>> = stmts
-        .iter()
-        .zip(&accesses)
-        .map(|(s, a)| match a {
-            Some(Access::Alter) => s
-                .references
-                .iter()
-                .filter(|k| !created.contains(k.as_str()) && !k.starts_with("schema:"))
-                .map(|k| format!("alter:{k}"))
-                .collect(),
-            _ => Vec::new(),
-        })
-        .collect();
-    let mut last_writer: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut readers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Keys by a 64-bit hash of their text, none of which is kept: a large schema's
+    // statements write hundreds of thousands of distinct name keys. Two keys with the same
+    // hash would only order more statements than needed, never fewer.
+    let key = |k: &str| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        k.hash(&mut h);
+        h.finish()
+    };
+    // By key: the statement that wrote it last, and the statements that read it since.
+    let mut last_writer: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut readers: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
     let mut barrier: Option<usize> = None;
     let mut since_barrier: Vec<usize> = Vec::new();
+    let mut names = NameSources::default();
     let mut preds = Vec::with_capacity(stmts.len());
+    let mut reads: Vec<u64> = Vec::new();
+    let mut writes: Vec<u64> = Vec::new();
     for (i, s) in stmts.iter().enumerate() {
+        // Each tree decoded once, in order (the name keys depend on the statements before):
+        // how the statement takes part, and which name keys it writes. Generated names:
+        // every statement writes the keys of the names it may generate or give (see
+        // `name_keys`), so statements whose names could meet keep their order.
+        let node = s.node();
+        let access = access(&node)?;
+        let name_writes = names.keys(&node);
+        drop(node);
         let mut p: BTreeSet<usize> = barrier.into_iter().collect();
-        let (reads, mut writes): (Vec<&str>, Vec<&str>) = match accesses[i].as_ref()? {
+        reads.clear();
+        writes.clear();
+        let refs = s.references.iter().map(Name::as_str);
+        let creates = s.creates.iter().map(Name::as_str);
+        match &access {
             Access::Barrier => {
                 p.extend(since_barrier.drain(..));
                 barrier = Some(i);
                 preds.push(p.into_iter().collect());
                 continue;
             }
-            Access::Create => (
-                s.references.iter().map(Name::as_str).collect(),
-                s.creates.iter().map(String::as_str).collect(),
-            ),
+            Access::Create => {
+                reads.extend(refs.map(&key));
+                writes.extend(creates.map(&key));
+            }
             Access::OnRelation(r) => {
-                let mut w: Vec<&str> = s.creates.iter().map(String::as_str).collect();
-                if let Some(k) = s.references.get(r.as_str()) {
-                    w.push(k.as_str());
+                writes.extend(creates.map(&key));
+                if let Some(k) = s.references.get(r) {
+                    writes.push(key(k.as_str()));
                 }
-                (
-                    s.references
-                        .iter()
-                        .map(Name::as_str)
-                        .filter(|k| *k != r.as_str())
-                        .collect(),
-                    w,
-                )
+                reads.extend(refs.filter(|k| *k != r.as_str()).map(&key));
             }
             Access::Alter => {
-                let (w, r): (Vec<&str>, Vec<&str>) = s
-                    .references
-                    .iter()
-                    .map(Name::as_str)
-                    .partition(|k| created.contains(k) && !k.starts_with("schema:"));
-                (
-                    r,
-                    w.into_iter()
-                        .chain(s.creates.iter().map(String::as_str))
-                        .chain(altered_implicit[i].iter().map(String::as_str))
-                        .collect(),
-                )
+                // Keys a statement creates are written; the rest (implicitly created
+                // objects) read, and ALTERs of one of them keep their order among
+                // themselves (as `alter:` keys).
+                let mut implicit = Vec::new();
+                for k in refs {
+                    if created.contains(k) && !k.starts_with("schema:") {
+                        writes.push(key(k));
+                    } else {
+                        reads.push(key(k));
+                        if !created.contains(k) && !k.starts_with("schema:") {
+                            implicit.push(key(&format!("alter:{k}")));
+                        }
+                    }
+                }
+                writes.extend(creates.map(&key));
+                writes.extend(implicit);
             }
-            Access::Comment => (
-                s.references.iter().map(Name::as_str).collect(),
-                vec![comment_targets[i].as_str()],
-            ),
-        };
-        writes.extend(name_writes[i].iter().map(String::as_str));
-        for k in reads {
+            Access::Comment => {
+                // Comments name their object in every way it could be read (table, type,
+                // function, ...); two comments on one object name it identically.
+                reads.extend(refs.map(&key));
+                let target = s.references.iter().map(Name::as_str).collect::<Vec<_>>();
+                writes.push(key(&format!("comment:{}", target.join(" "))));
+            }
+        }
+        writes.extend(name_writes.iter().map(|k| key(k)));
+        for k in &reads {
             if let Some(&w) = last_writer.get(k) {
                 p.insert(w);
             }
-            readers.entry(k).or_default().push(i);
+            readers.entry(*k).or_default().push(i);
         }
-        for k in writes {
+        for k in &writes {
             if let Some(&w) = last_writer.get(k) {
                 p.insert(w);
             }
             p.extend(readers.remove(k).unwrap_or_default());
-            last_writer.insert(k, i);
+            last_writer.insert(*k, i);
         }
         p.remove(&i);
         since_barrier.push(i);
@@ -1797,11 +1814,37 @@ mod tests {
     }
 
     #[test]
+    fn references_are_a_sorted_set() {
+        let refs = Refs::from(BTreeSet::from(
+            [
+                "type:crm.stage",
+                "rel:crm.users",
+                "schema:crm",
+                "rel:crm.users",
+            ]
+            .map(String::from),
+        ));
+        assert_eq!(
+            refs.iter().map(Name::as_str).collect::<Vec<_>>(),
+            ["rel:crm.users", "schema:crm", "type:crm.stage"]
+        );
+        assert!(refs.contains("schema:crm") && refs.contains("type:crm.stage"));
+        assert!(!refs.contains("rel:crm") && !refs.contains("type:crm.stage2"));
+        assert_eq!(
+            refs.get("rel:crm.users").map(Name::as_str),
+            Some("rel:crm.users")
+        );
+        assert_eq!(refs.len(), 3);
+        assert!(Refs::default().is_empty());
+    }
+
+    #[test]
     fn a_statement_tree_reads_back_as_parsed() {
         let sql = "CREATE EXTENSION IF NOT EXISTS citext;\n\
                    CREATE INDEX CONCURRENTLY ix ON public.t (lower(a)) WHERE b > 0;\n\
                    CREATE TABLE public.u (id int PRIMARY KEY, t_id int REFERENCES public.t);\n";
-        let stmts = parse_sources(&file(sql)).unwrap();
+        let files = file(sql);
+        let stmts = parse_sources(&files).unwrap();
         assert_eq!(stmts.len(), 3);
         assert_eq!(
             stmts.iter().map(|s| s.extension).collect::<Vec<_>>(),
@@ -1823,8 +1866,9 @@ mod tests {
             deparse(stmts[0].node()),
             fresh("CREATE EXTENSION IF NOT EXISTS citext")
         );
-        assert!(!stmts[1].text.contains("CONCURRENTLY"), "{}", stmts[1].text);
-        assert_eq!(deparse(stmts[1].node()), stmts[1].text);
+        let text = stmts[1].text(&files);
+        assert!(!text.contains("CONCURRENTLY"), "{text}");
+        assert_eq!(deparse(stmts[1].node()), text);
         assert_eq!(
             deparse(stmts[2].node()),
             fresh("CREATE TABLE public.u (id int PRIMARY KEY, t_id int REFERENCES public.t)")
