@@ -13,7 +13,7 @@
 //!
 //! apply never re-plans a saved plan and never writes SQL of its own beyond session settings,
 //! the advisory lock and `DROP INDEX CONCURRENTLY` of invalid indexes: the DDL comes from the
-//! plan. [`command`] is the only part that knows the command line; the rest takes plain
+//! plan. [`command()`] is the only part that knows the command line; the rest takes plain
 //! options.
 
 pub mod check;
