@@ -298,7 +298,11 @@ impl<'f> Loadables<'f> {
     fn new(files: &'f [SourceFile], stmts: Vec<Statement>) -> Loadables<'f> {
         let size = stmts
             .iter()
-            .map(|s| s.span().map_or(s.text(files).len(), |_| 0) + s.summary.len())
+            // Only rewritten texts go into the buffer.
+            .map(|s| match s.span() {
+                Some(_) => s.summary.len(),
+                None => s.text(files).len() + s.summary.len(),
+            })
             .sum();
         let mut buf = String::with_capacity(size);
         let mut push = |t: &str| {

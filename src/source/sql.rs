@@ -1761,12 +1761,14 @@ pub fn concurrent_schedule(stmts: &[Statement]) -> Option<Vec<Vec<usize>>> {
                 // themselves (as `alter:` keys).
                 let mut implicit = Vec::new();
                 for k in refs {
-                    if created.contains(k) && !k.starts_with("schema:") {
-                        writes.push(key(k));
-                    } else {
-                        reads.push(key(k));
-                        if !created.contains(k) && !k.starts_with("schema:") {
-                            implicit.push(key(&format!("alter:{k}")));
+                    let schema = k.starts_with("schema:");
+                    match (created.contains(k), schema) {
+                        (true, false) => writes.push(key(k)),
+                        (made, _) => {
+                            reads.push(key(k));
+                            if !made && !schema {
+                                implicit.push(key(&format!("alter:{k}")));
+                            }
                         }
                     }
                 }
