@@ -59,6 +59,12 @@ pub fn prepare(path: &std::path::Path) -> Result<(Vec<SourceFile>, Vec<Statement
     Ok((files, ordered))
 }
 
+/// The number of cores, at most `max` (1 when it cannot be told): how many threads parse
+/// and how many connections load desired SQL.
+pub(crate) fn cores(max: usize) -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(max))
+}
+
 /// Gives freed memory back to the OS. The desired SQL is parsed on a thread of its own,
 /// whose allocator arena the threads reading the catalog do not allocate from, so without
 /// this its free pages stay in the process beside the models being read.

@@ -375,10 +375,7 @@ fn load_jobs() -> usize {
     std::env::var("PGDIFF_SHADOW_JOBS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
-        .map_or_else(
-            || std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
-            |n| n.max(1),
-        )
+        .map_or_else(|| super::cores(4), |n| n.max(1))
 }
 
 /// Statements sent ahead on one connection during a concurrent load, so that the server

@@ -345,8 +345,7 @@ fn syntax_error_offset(stmt: &str) -> usize {
 /// database can be loaded (at 5,000 tables 2.0 of 2.1 s). The result does not depend on
 /// the number of threads: each statement's outcome is put back in its place.
 pub fn parse_sources(files: &[SourceFile]) -> Result<Vec<Statement>, SqlErrors> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    parse_sources_on(files, threads)
+    parse_sources_on(files, super::cores(4))
 }
 
 /// [`parse_sources`] on up to `threads` threads.
@@ -393,9 +392,9 @@ fn parse_sources_on(files: &[SourceFile], threads: usize) -> Result<Vec<Statemen
             )))),
         }
     }
-    let mut parsed = parallel_fold(units, threads, |u, acc: &mut Parsed| match u {
-        Unit::Error(e) => acc.errors.push(*e),
-        Unit::Piece { file, start, len } => parse_piece(files, file, start, len, acc),
+    let mut parsed = parallel_fold(&units, threads, |u, acc: &mut Parsed| match u {
+        Unit::Error(e) => acc.errors.push((**e).clone()),
+        Unit::Piece { file, start, len } => parse_piece(files, *file, *start, *len, acc),
     });
     let errors: Vec<SqlError> = parsed.iter_mut().flat_map(|p| p.errors.drain(..)).collect();
     if !errors.is_empty() {
@@ -487,46 +486,37 @@ fn parse_piece(files: &[SourceFile], fi: usize, start: usize, len: usize, out: &
 /// Folds `f` over `items` on up to `threads` threads (the calling thread one of them), in
 /// chunks taken in turn so that uneven items spread evenly. Returns one accumulator per
 /// chunk, in the items' order (one in all when it runs on one thread).
-fn parallel_fold<T: Send, A: Default + Send>(
-    items: Vec<T>,
+fn parallel_fold<T: Sync, A: Default + Send>(
+    items: &[T],
     threads: usize,
-    f: impl Fn(T, &mut A) + Sync,
+    f: impl Fn(&T, &mut A) + Sync,
 ) -> Vec<A> {
     /// Items per chunk: large enough that taking one costs nothing against parsing it.
     const CHUNK: usize = 16;
-    let threads = threads.min(items.len().div_ceil(CHUNK));
-    if threads <= 1 {
+    let fold = |chunk: &[T]| {
         let mut acc = A::default();
-        for item in items {
+        for item in chunk {
             f(item, &mut acc);
         }
-        return vec![acc];
-    }
-    let mut chunks = Vec::with_capacity(items.len().div_ceil(CHUNK));
-    let mut items = items.into_iter();
-    loop {
-        let chunk: Vec<T> = items.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        chunks.push(std::sync::Mutex::new(Some(chunk)));
+        acc
+    };
+    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
+    let threads = threads.min(chunks.len());
+    if threads <= 1 {
+        return vec![fold(items)];
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let (chunks, next, f) = (&chunks, &next, &f);
+    let (chunks, next, fold) = (&chunks, &next, &fold);
     let work = move || {
         let mut mine = Vec::new();
         loop {
             let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(slot) = chunks.get(c) else { break };
-            let mut acc = A::default();
-            for item in slot.lock().expect("lock").take().expect("taken once") {
-                f(item, &mut acc);
-            }
-            mine.push((c, acc));
+            let Some(chunk) = chunks.get(c) else { break };
+            mine.push((c, fold(chunk)));
         }
         mine
     };
-    let mut done: Vec<(usize, A)> = std::thread::scope(|scope| {
+    let mut done = std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         let mut done = work();
         for h in helpers {
