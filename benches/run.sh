@@ -113,6 +113,31 @@ sql() { "$psql" -X -q -v ON_ERROR_STOP=1 -d "$(conninfo "$1")" "${@:2}"; }
 
 now_ns() { date +%s%N; }
 
+# catalog_script DB: a psql script of pgdiff's own catalog queries (src/catalog/queries), as
+# the inspector sends them on one connection: one REPEATABLE READ transaction with its
+# settings, the schema filter empty, and the columns newer than the server replaced by the
+# values they always have there (as `for_version` in src/catalog/mod.rs does). Running it
+# with the rows discarded measures the server's own time for one side's catalog reads.
+catalog_script() {
+    local version f
+    version=$(sql "$1" -At -c "SHOW server_version_num")
+    echo "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+    echo "SELECT set_config('search_path', '', true), set_config('jit', 'off', true),"
+    echo "       set_config('work_mem', '64MB', true);"
+    for f in "$root"/src/catalog/queries/*.sql; do
+        [[ $(basename "$f") == not_null_names.sql && $version -lt 180000 ]] && continue
+        sed -e "s/\$[12]::text\[\]/'{}'::text[]/g" "$f" |
+            if ((version < 150000)); then
+                sed -e 's/i\.indnullsnotdistinct/false/g; s/k\.confdelsetcols/NULL::int2[]/g'
+            else cat; fi |
+            if ((version < 180000)); then
+                sed -e 's/k\.conperiod/false/g; s/k\.conenforced/true/g'
+            else cat; fi
+        echo ";"
+    done
+    echo "COMMIT;"
+}
+
 # measure RESULTS NAME OK_CODES CMD...: runs CMD once under GNU time; appends
 # "NAME seconds rss_kb" to RESULTS. OK_CODES lists the accepted exit codes ("0 2").
 measure() {
@@ -171,11 +196,17 @@ bench_scale() {
     sql "$base" -c "VACUUM ANALYZE" >/dev/null
     sql "$changed" -c "VACUUM ANALYZE" >/dev/null
 
-    local -a names=(pg_dump inspect plan_db check inspect_desired inspect_desired_server plan_sql)
+    catalog_script "$base" >"$work/catalog-$n.sql"
+    grep -q '\$[0-9]' "$work/catalog-$n.sql" && die "catalog queries: a parameter left unbound"
+
+    local -a names=(pg_dump inspect plan_db catalog check inspect_desired
+        inspect_desired_server plan_sql)
     local -a cmd_pg_dump=("$pg_dump" --schema-only -d "$(conninfo "$base")")
     local -a cmd_inspect=("$pgdiff" inspect --database "$(conninfo "$base")" --format json)
     local -a cmd_plan_db=("$pgdiff" plan --database "$(conninfo "$base")"
         --desired "$(conninfo "$changed")" --no-verify --format sql)
+    local -a cmd_catalog=("$psql" -X -q -v ON_ERROR_STOP=1 -o /dev/null
+        -d "$(conninfo "$base")" -f "$work/catalog-$n.sql")
     local -a cmd_check=("$pgdiff" check --desired "$dir_changed")
     local -a cmd_inspect_desired=("$pgdiff" inspect --desired "$dir_changed" --format json)
     local -a cmd_inspect_desired_server=("$pgdiff" inspect --desired "$dir_changed"
@@ -192,6 +223,7 @@ bench_scale() {
             pg_dump) measure "$1" "$2" 0 "${cmd_pg_dump[@]}" ;;
             inspect) measure "$1" "$2" 0 "${cmd_inspect[@]}" ;;
             plan_db) measure "$1" "$2" 0 "${cmd_plan_db[@]}" ;;
+            catalog) measure "$1" "$2" 0 "${cmd_catalog[@]}" ;;
             check) measure "$1" "$2" 0 "${cmd_check[@]}" ;;
             inspect_desired) measure "$1" "$2" 0 "${cmd_inspect_desired[@]}" ;;
             inspect_desired_server) measure "$1" "$2" 0 "${cmd_inspect_desired_server[@]}" ;;
@@ -248,6 +280,7 @@ bench_scale() {
     row "pg_dump --schema-only (one side)" pg_dump
     row "pgdiff inspect --database" inspect
     row "pgdiff plan, database → database" plan_db
+    row "pgdiff's catalog queries alone (psql, one connection, rows discarded)" catalog
     row "pgdiff check (parse and order the desired SQL, no database)" check
     row "pgdiff inspect --desired SQL (embedded shadow: start, load, read)" inspect_desired
     row "pgdiff inspect --desired SQL --shadow (existing server: load, read)" inspect_desired_server
@@ -269,6 +302,19 @@ bench_scale() {
         "$(awk -v a="$ins_s" -v b="$insp" 'BEGIN {printf "%.2f", a - b}') s." \
         "Plan database → database ÷ inspect --database: $(ratio "$plan_db" "$insp") (plan reads" \
         "both sides at once, one connection each; inspect reads one side on two). $peers"
+    # The server's time for both sides' catalog reads, spread over every core, bounds the
+    # database -> database plan from below when both sides share this machine.
+    local cat cores
+    cat=$(median "$results" catalog)
+    cores=$(nproc)
+    echo
+    echo "Server floor: pgdiff's catalog queries take $cat s of the server's time for one side" \
+        "(psql, rows discarded); both sides on $cores cores bound a database → database plan" \
+        "here from below at about $(awk -v a="$cat" -v c="$cores" 'BEGIN {printf "%.2f", 2 * a / c}') s" \
+        "(plan ÷ floor: $(ratio "$plan_db" "$(awk -v a="$cat" -v c="$cores" 'BEGIN {printf "%.3f", 2 * a / c}')"))."
+    if [[ " ${names[*]} " == *" migra "* ]]; then
+        echo "15× faster than migra would be $(awk -v m="$(median "$results" migra)" 'BEGIN {printf "%.2f", m / 15}') s."
+    fi
 }
 
 echo "## Run of $(date -u +%Y-%m-%d)"
