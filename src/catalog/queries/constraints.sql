@@ -5,15 +5,16 @@
 -- looks each column up in the system caches, a large part of this query's time on a big
 -- catalog); CHECK and EXCLUDE constraints, and the forms of newer servers (WITHOUT OVERLAPS,
 -- PERIOD, NOT ENFORCED), are printed by pg_get_constraintdef.
--- The key columns of all constraints are read in one join and grouped (a join per
--- constraint costs several times more).
+-- The key columns of all constraints of the kinds reported are read in one join and grouped
+-- (a join per constraint costs several times more); PostgreSQL 18's NOT NULL constraints,
+-- as many as all the others on a typical schema, are left out before the grouping.
 WITH keys AS (
   SELECT k.oid, json_agg(a.attname ORDER BY x.ord) AS names,
          string_agg(quote_ident(a.attname), ', ' ORDER BY x.ord) AS quoted
     FROM pg_catalog.pg_constraint k
    CROSS JOIN unnest(k.conkey) WITH ORDINALITY x(attnum, ord)
     JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.attnum
-   WHERE k.conrelid <> 0 AND x.attnum <> 0
+   WHERE k.conrelid <> 0 AND x.attnum <> 0 AND k.contype IN ('p', 'u', 'c', 'f', 'x')
    GROUP BY k.oid
 ), fkeys AS (
   SELECT k.oid, json_agg(a.attname ORDER BY x.ord) AS names,
