@@ -121,18 +121,22 @@ now_ns() { date +%s%N; }
 catalog_script() {
     local version f
     version=$(sql "$1" -At -c "SHOW server_version_num")
+    local -a edits=(-e "s/\$[12]::text\[\]/'{}'::text[]/g")
+    if ((version < 150000)); then
+        edits+=(-e 's/i\.indnullsnotdistinct/false/g' -e 's/k\.confdelsetcols/NULL::int2[]/g')
+    fi
+    if ((version < 180000)); then
+        edits+=(-e 's/k\.conperiod/false/g' -e 's/k\.conenforced/true/g')
+    fi
     echo "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
     echo "SELECT set_config('search_path', '', true), set_config('jit', 'off', true),"
     echo "       set_config('work_mem', '64MB', true);"
     for f in "$root"/src/catalog/queries/*.sql; do
-        [[ $(basename "$f") == not_null_names.sql && $version -lt 180000 ]] && continue
-        sed -e "s/\$[12]::text\[\]/'{}'::text[]/g" "$f" |
-            if ((version < 150000)); then
-                sed -e 's/i\.indnullsnotdistinct/false/g; s/k\.confdelsetcols/NULL::int2[]/g'
-            else cat; fi |
-            if ((version < 180000)); then
-                sed -e 's/k\.conperiod/false/g; s/k\.conenforced/true/g'
-            else cat; fi
+        # Read on PostgreSQL 18 and later only, as in src/catalog/rows.rs.
+        if [[ $(basename "$f") == not_null_names.sql ]] && ((version < 180000)); then
+            continue
+        fi
+        sed "${edits[@]}" "$f"
         echo ";"
     done
     echo "COMMIT;"
@@ -304,14 +308,14 @@ bench_scale() {
         "both sides at once, one connection each; inspect reads one side on two). $peers"
     # The server's time for both sides' catalog reads, spread over every core, bounds the
     # database -> database plan from below when both sides share this machine.
-    local cat cores
-    cat=$(median "$results" catalog)
+    local catalog_s cores floor
+    catalog_s=$(median "$results" catalog)
     cores=$(nproc)
+    floor=$(awk -v a="$catalog_s" -v c="$cores" 'BEGIN {printf "%.3f", 2 * a / c}')
     echo
-    echo "Server floor: pgdiff's catalog queries take $cat s of the server's time for one side" \
-        "(psql, rows discarded); both sides on $cores cores bound a database → database plan" \
-        "here from below at about $(awk -v a="$cat" -v c="$cores" 'BEGIN {printf "%.2f", 2 * a / c}') s" \
-        "(plan ÷ floor: $(ratio "$plan_db" "$(awk -v a="$cat" -v c="$cores" 'BEGIN {printf "%.3f", 2 * a / c}')"))."
+    echo "Server floor: pgdiff's catalog queries take $catalog_s s of the server's time for one" \
+        "side (psql, rows discarded); both sides on $cores cores bound a database → database" \
+        "plan here from below at about $floor s (plan ÷ floor: $(ratio "$plan_db" "$floor"))."
     if [[ " ${names[*]} " == *" migra "* ]]; then
         echo "15× faster than migra would be $(awk -v m="$(median "$results" migra)" 'BEGIN {printf "%.2f", m / 15}') s."
     fi
