@@ -785,11 +785,8 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
         }
     }
     s.views = views;
+    // The query reports only names other than the generated one.
     for r in rows.not_nulls {
-        let generated = format!("{}_{}_not_null", r.table, r.column);
-        if r.name == generated {
-            continue;
-        }
         if let Some(c) = s
             .tables
             .get_mut(&QualName::new(&r.schema, &r.table))

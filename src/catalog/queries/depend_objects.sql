@@ -2,6 +2,8 @@
 -- pgdiff identity: array types map to their element type, row types to their relation,
 -- defaults to their column, rules to their view. Extension-owned objects are included, so
 -- that a column of an extension's type depends on that type.
+-- PostgreSQL 18's NOT NULL constraints of tables (contype 'n') are left out: they are not
+-- modelled as constraints, nothing depends on them, and they would double the constraints.
 WITH user_ns AS (
   SELECT n.oid, n.nspname
     FROM pg_catalog.pg_namespace n
@@ -49,7 +51,7 @@ SELECT o.classid::oid::int8 AS class, o.objid::int8 AS oid, o.kind, o.schema, o.
     FROM pg_catalog.pg_constraint k
     LEFT JOIN rel r ON r.oid = k.conrelid
     LEFT JOIN typ t ON t.oid = k.contypid
-   WHERE (r.oid IS NOT NULL AND k.conparentid = 0) OR t.oid IS NOT NULL
+   WHERE (r.oid IS NOT NULL AND k.conparentid = 0 AND k.contype <> 'n') OR t.oid IS NOT NULL
   UNION ALL
   SELECT 'pg_catalog.pg_attrdef'::regclass, ad.oid, 'column', r.schema, r.name, a.attname, NULL
     FROM pg_catalog.pg_attrdef ad

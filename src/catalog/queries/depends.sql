@@ -6,6 +6,11 @@
 -- A view's dependency on a table column (recorded by its rewrite rule) also names the
 -- column, so that changing one column recreates only the views that read it; every other
 -- reference is to the whole object, one row per pair of objects.
+-- A constraint's or an index's automatic dependency on its own table (or materialized view)
+-- is left out: the model implies it for every constraint and index it holds, and these rows
+-- are the bulk of pg_depend (one per key column, and on PostgreSQL 18 one per NOT NULL
+-- constraint). That also drops a sequence's ownership by a column, which ordering leaves
+-- out anyway (ownership is ordered apart from the other dependencies).
 WITH d AS (
   SELECT d.classid, d.objid, d.refclassid, d.refobjid,
          CASE WHEN d.classid = 'pg_catalog.pg_rewrite'::regclass
@@ -13,6 +18,9 @@ WITH d AS (
               THEN d.refobjsubid ELSE 0 END AS subid
     FROM pg_catalog.pg_depend d
    WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384
+     AND NOT (d.deptype = 'a' AND d.refclassid = 'pg_catalog.pg_class'::regclass
+              AND d.classid IN ('pg_catalog.pg_constraint'::regclass,
+                                'pg_catalog.pg_class'::regclass))
      AND d.classid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass,
                        'pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_constraint'::regclass,
                        'pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_rewrite'::regclass,
