@@ -130,7 +130,8 @@ catalog_script() {
     fi
     echo "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
     echo "SELECT set_config('search_path', '', true), set_config('jit', 'off', true),"
-    echo "       set_config('work_mem', '64MB', true);"
+    echo "       set_config('work_mem', '64MB', true),"
+    echo "       set_config('max_parallel_workers_per_gather', '0', true);"
     for f in "$root"/src/catalog/queries/*.sql; do
         # Read on PostgreSQL 18 and later only, as in src/catalog/rows.rs.
         if [[ $(basename "$f") == not_null_names.sql ]] && ((version < 180000)); then
