@@ -11,6 +11,9 @@
 -- are the bulk of pg_depend (one per key column, and on PostgreSQL 18 one per NOT NULL
 -- constraint). That also drops a sequence's ownership by a column, which ordering leaves
 -- out anyway (ownership is ordered apart from the other dependencies).
+-- So is a default's automatic dependency on its own column (and a generation expression's on
+-- the other columns of its table): the default is part of its column, and the column of its
+-- table.
 WITH d AS (
   SELECT d.classid, d.objid, d.refclassid, d.refobjid,
          CASE WHEN d.classid = 'pg_catalog.pg_rewrite'::regclass
@@ -21,6 +24,7 @@ WITH d AS (
      AND NOT (d.deptype = 'a' AND d.refclassid = 'pg_catalog.pg_class'::regclass
               AND d.classid IN ('pg_catalog.pg_constraint'::regclass,
                                 'pg_catalog.pg_class'::regclass))
+     AND NOT (d.deptype = 'a' AND d.classid = 'pg_catalog.pg_attrdef'::regclass)
      AND d.classid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass,
                        'pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_constraint'::regclass,
                        'pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_rewrite'::regclass,
