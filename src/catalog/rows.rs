@@ -469,16 +469,54 @@ struct ForeignKeyRow {
 struct IndexRow {
     schema: String,
     name: Name,
-    table: QualRow,
+    /// In the index's schema.
+    table: Name,
     definition: String,
     unique: bool,
     method: Name,
-    keys: Vec<IndexKey>,
+    /// The keys, one item per key in each of the four: column name or expression, operator
+    /// class (`''` for the default), collation (`''` for the column's) and `indoption` bits.
+    key_expressions: Vec<Name>,
+    key_opclasses: Vec<String>,
+    key_collations: Vec<String>,
+    key_options: Vec<i16>,
     include: Vec<Name>,
     predicate: Option<String>,
     nulls_not_distinct: bool,
     options: Vec<String>,
     comment: Option<String>,
+}
+
+impl IndexRow {
+    /// The keys, zipped from the four arrays (which it leaves empty).
+    fn take_keys(&mut self) -> Result<Vec<IndexKey>, CatalogError> {
+        let n = self.key_expressions.len();
+        if [
+            self.key_opclasses.len(),
+            self.key_collations.len(),
+            self.key_options.len(),
+        ] != [n; 3]
+        {
+            return Err(CatalogError::Decode {
+                what: "indexes",
+                message: format!("index {}: key arrays of different lengths", self.name),
+            });
+        }
+        let named = |s: String| (!s.is_empty()).then_some(s);
+        Ok(std::mem::take(&mut self.key_expressions)
+            .into_iter()
+            .zip(std::mem::take(&mut self.key_opclasses))
+            .zip(std::mem::take(&mut self.key_collations))
+            .zip(std::mem::take(&mut self.key_options))
+            .map(|(((expression, opclass), collation), options)| IndexKey {
+                expression,
+                opclass: named(opclass),
+                collation: named(collation),
+                descending: options & 1 != 0,
+                nulls_first: options & 2 != 0,
+            })
+            .collect())
+    }
 }
 
 #[derive(Deserialize)]
@@ -800,15 +838,17 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
             t.constraints.insert(r.name, r.constraint);
         }
     }
-    for r in rows.indexes {
+    for mut r in rows.indexes {
+        let keys = r.take_keys()?;
+        let table = QualName::new(&r.schema, r.table);
         s.indexes.insert(
             QualName::new(r.schema, r.name),
             Index {
-                table: r.table.into(),
+                table,
                 definition: r.definition,
                 unique: r.unique,
                 method: r.method,
-                keys: r.keys,
+                keys,
                 include: r.include,
                 predicate: r.predicate,
                 nulls_not_distinct: r.nulls_not_distinct,
