@@ -31,12 +31,14 @@ SELECT n.nspname AS schema,
                   FROM pg_catalog.pg_class t, unnest(t.reloptions) WITH ORDINALITY x(o, n)
                  WHERE t.oid = c.reltoastrelid) opts) AS options,
        dsc.description AS comment,
-       (SELECT coalesce(json_agg(json_build_object(
-                   'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
-                   'privilege', a.privilege_type, 'grantable', a.is_grantable)
-                 ORDER BY 1, 2), '[]')
-          FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
-         WHERE a.grantee <> c.relowner) AS grants
+       -- No ACL is the default privileges: the owner's alone, none granted to others.
+       CASE WHEN c.relacl IS NULL THEN '[]' ELSE
+         (SELECT coalesce(json_agg(json_build_object(
+                     'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
+                     'privilege', a.privilege_type, 'grantable', a.is_grantable)
+                   ORDER BY 1, 2), '[]')
+            FROM aclexplode(c.relacl) a
+           WHERE a.grantee <> c.relowner) END AS grants
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_description dsc
