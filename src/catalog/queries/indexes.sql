@@ -9,7 +9,7 @@
 -- part of this query's time. Every other index is printed by pg_get_indexdef. A partial
 -- index's predicate is deparsed once, in `idx` (materialized), for both its column and the
 -- definition.
--- Lists are arrays rather than JSON (the table is the index's own schema's).
+-- Lists come as arrays, not JSON. The table is named without its schema, which is the index's.
 WITH idx AS MATERIALIZED (
   SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnkeyatts, i.indnatts, i.indkey,
          i.indclass, i.indcollation, i.indoption, i.indpred,
