@@ -242,30 +242,48 @@ fn print_stdout(s: &str) -> Result<()> {
     }
 }
 
+/// Both sides of a plan, as [`read_both_sides`] returns them.
+pub struct BothSides {
+    /// The current database.
+    pub current: Inspection,
+    /// The current side prepared for planning.
+    pub current_prepared: plan::Prepared,
+    /// The desired schema.
+    pub desired: Inspection,
+    /// The desired side prepared for planning.
+    pub desired_prepared: plan::Prepared,
+    /// The shadow database, when desired SQL was loaded into one.
+    pub shadow: Option<Shadow>,
+    /// The renames declared in desired SQL.
+    pub renames: std::collections::BTreeMap<crate::model::ObjectId, crate::model::ObjectId>,
+}
+
 /// Reads the current database and the desired schema at the same time: both databases'
 /// catalogs are queried concurrently, and for desired SQL the shadow database is started and
-/// loaded while the current database is inspected. Returns the current and desired
-/// inspections, the shadow when one was started, and the renames declared in desired SQL.
+/// loaded while the current database is inspected. Each side is prepared for planning
+/// ([`plan::Prepared`]) as soon as it has been read, while the other is still being read.
 pub async fn read_both_sides(
     url: &str,
     desired: &str,
     filter: &Filter,
     shadow_args: &cli::ShadowArgs,
-) -> Result<(
-    Inspection,
-    Inspection,
-    Option<Shadow>,
-    std::collections::BTreeMap<crate::model::ObjectId, crate::model::ObjectId>,
-)> {
+) -> Result<BothSides> {
     match Desired::parse(desired) {
         Desired::Database(desired_url) => {
             // One connection each: two inspections at once already keep two server
             // processes busy.
-            let (current, desired) = tokio::try_join!(
-                inspect_database_on(url, filter, 1),
-                inspect_database_on(&desired_url, filter, 1)
+            let ((current, current_prepared), (desired, desired_prepared)) = tokio::try_join!(
+                async { prepared(inspect_database_on(url, filter, 1).await?).await },
+                async { prepared(inspect_database_on(&desired_url, filter, 1).await?).await }
             )?;
-            Ok((current, desired, None, Default::default()))
+            Ok(BothSides {
+                current,
+                current_prepared,
+                desired,
+                desired_prepared,
+                shadow: None,
+                renames: Default::default(),
+            })
         }
         Desired::Sql(path) => {
             // Parsing and ordering the SQL (CPU), starting the embedded cluster (processes)
@@ -302,23 +320,50 @@ pub async fn read_both_sides(
                 let shadow = starting.ready().await?;
                 let renames = source::sql::renames(&stmts);
                 let inspection = shadow.load(&files, stmts, filter).await?;
-                anyhow::Ok((inspection, shadow, renames))
+                anyhow::Ok((prepared(inspection).await?, shadow, renames))
             };
             let current = async {
-                catalog::inspect(&client, filter)
+                let inspection = catalog::inspect(&client, filter)
                     .await
-                    .with_context(|| format!("inspecting {target}"))
+                    .with_context(|| format!("inspecting {target}"))?;
+                prepared(inspection).await
             };
-            let (current, (desired, shadow, renames)) = tokio::try_join!(current, shadow)?;
-            Ok((current, desired, Some(shadow), renames))
+            let ((current, current_prepared), ((desired, desired_prepared), shadow, renames)) =
+                tokio::try_join!(current, shadow)?;
+            Ok(BothSides {
+                current,
+                current_prepared,
+                desired,
+                desired_prepared,
+                shadow: Some(shadow),
+                renames,
+            })
         }
     }
+}
+
+/// Prepares an inspected side for planning on a blocking thread, so that the runtime goes on
+/// reading the other side meanwhile.
+async fn prepared(inspection: Inspection) -> Result<(Inspection, plan::Prepared)> {
+    tokio::task::spawn_blocking(move || {
+        let prepared = plan::Prepared::of(&inspection.schema);
+        (inspection, prepared)
+    })
+    .await
+    .map_err(|e| anyhow!("preparing the plan: {e}"))
 }
 
 async fn plan_cmd(a: PlanArgs, color: bool) -> Result<i32, Exit> {
     use std::io::IsTerminal;
     let filter = filter_of(&a.filter);
-    let (current, desired, mut shadow, renames) = read_both_sides(
+    let BothSides {
+        current,
+        current_prepared,
+        desired,
+        desired_prepared,
+        mut shadow,
+        renames,
+    } = read_both_sides(
         &cli::database_or_env(&a.database),
         &a.desired,
         &filter,
@@ -340,7 +385,14 @@ async fn plan_cmd(a: PlanArgs, color: bool) -> Result<i32, Exit> {
         },
         online: a.online,
     };
-    let p = plan::plan(&current.schema, &desired.schema, &opts).map_err(anyhow::Error::from)?;
+    let p = plan::plan_prepared(
+        &current.schema,
+        &current_prepared,
+        &desired.schema,
+        &desired_prepared,
+        &opts,
+    )
+    .map_err(anyhow::Error::from)?;
     if !a.no_verify && !p.is_empty() {
         let shadow = match shadow {
             Some(s) => s,
@@ -391,7 +443,7 @@ async fn plan_cmd(a: PlanArgs, color: bool) -> Result<i32, Exit> {
     // The process ends next: the models of a large catalog are hundreds of thousands of small
     // allocations, which the OS reclaims at once (the shadow, which stops a cluster when
     // dropped, is not among them).
-    std::mem::forget((current, desired, p));
+    std::mem::forget((current, current_prepared, desired, desired_prepared, p));
     Ok(code)
 }
 

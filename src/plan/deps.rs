@@ -14,14 +14,46 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 pub(super) struct Deps {
     ids: Vec<ObjectId>,
     pairs: Vec<(u32, u32)>,
+    /// The pairs reversed, `(referenced, dependent)`, sorted: an object's dependents are one
+    /// range, found without walking every pair.
+    reversed: Vec<(u32, u32)>,
 }
 
 impl Deps {
-    /// The pairs, in order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&ObjectId, &ObjectId)> {
-        self.pairs
+    fn new(ids: Vec<ObjectId>, pairs: Vec<(u32, u32)>) -> Deps {
+        let mut reversed: Vec<(u32, u32)> = pairs.iter().map(|&(a, b)| (b, a)).collect();
+        reversed.sort_unstable();
+        Deps {
+            ids,
+            pairs,
+            reversed,
+        }
+    }
+
+    /// The identities the pairs name, sorted; a pair's indexes point into this list.
+    pub(super) fn ids(&self) -> &[ObjectId] {
+        &self.ids
+    }
+
+    /// The pairs as indexes into [`Deps::ids`], in order.
+    pub(super) fn index_pairs(&self) -> &[(u32, u32)] {
+        &self.pairs
+    }
+
+    /// The objects that depend on `id` directly, in identity order.
+    pub(super) fn dependents(&self, id: &ObjectId) -> impl Iterator<Item = &ObjectId> {
+        let range = match self.ids.binary_search(id) {
+            Ok(i) => {
+                let i = i as u32;
+                let start = self.reversed.partition_point(|&(b, _)| b < i);
+                let end = self.reversed.partition_point(|&(b, _)| b <= i);
+                start..end
+            }
+            Err(_) => 0..0,
+        };
+        self.reversed[range]
             .iter()
-            .map(|&(a, b)| (&self.ids[a as usize], &self.ids[b as usize]))
+            .map(|&(_, a)| &self.ids[a as usize])
     }
 }
 
@@ -164,7 +196,7 @@ pub(super) fn all_depends(s: &Schema) -> Deps {
         *p = (new_index[p.0 as usize], new_index[p.1 as usize]);
     }
     pairs.shrink_to_fit();
-    Deps { ids: kept, pairs }
+    Deps::new(kept, pairs)
 }
 
 /// The objects of `s` that pairs may name, sorted: every object but the columns that have no
@@ -256,10 +288,6 @@ pub(super) fn expand_dependents(
         .into_iter()
         .map(|c| (c.id.clone(), c.clone()))
         .collect();
-    let mut dependents: BTreeMap<&ObjectId, Vec<&ObjectId>> = BTreeMap::new();
-    for (a, b) in deps.iter() {
-        dependents.entry(b).or_default().push(a);
-    }
     let mut queue: VecDeque<ObjectId> = VecDeque::new();
     for c in changes {
         match &c.action {
@@ -303,8 +331,8 @@ pub(super) fn expand_dependents(
                 by_id.get(&id).map(|c| &c.action),
                 Some(Action::Recreate { .. })
             );
-        for d in dependents.get(&id).into_iter().flatten() {
-            let d = (*d).clone();
+        for d in deps.dependents(&id) {
+            let d = d.clone();
             // Only objects that exist on both sides and are otherwise kept need recreating.
             if !exists(to, &d) || !exists(from, &d) {
                 continue;
@@ -392,4 +420,50 @@ pub(super) fn expand_dependents(
         .cloned()
         .chain(by_id.into_values())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(kind: ObjectKind, name: &str) -> ObjectId {
+        ObjectId::of(kind, &QualName::new("s", name))
+    }
+
+    #[test]
+    fn dependents_are_the_pairs_dependents_in_identity_order() {
+        let mut ids = vec![
+            id(ObjectKind::Table, "a"),
+            id(ObjectKind::Table, "b"),
+            id(ObjectKind::View, "v1"),
+            id(ObjectKind::View, "v2"),
+            id(ObjectKind::View, "v3"),
+        ];
+        ids.sort();
+        let at = |kind, name| ids.binary_search(&id(kind, name)).unwrap() as u32;
+        let mut pairs = vec![
+            (at(ObjectKind::View, "v2"), at(ObjectKind::Table, "a")),
+            (at(ObjectKind::View, "v1"), at(ObjectKind::Table, "a")),
+            (at(ObjectKind::View, "v3"), at(ObjectKind::Table, "a")),
+            (at(ObjectKind::View, "v1"), at(ObjectKind::Table, "b")),
+            (at(ObjectKind::View, "v2"), at(ObjectKind::View, "v1")),
+        ];
+        pairs.sort_unstable();
+        let deps = Deps::new(ids.clone(), pairs.clone());
+        for target in ids.iter().chain([&id(ObjectKind::Table, "missing")]) {
+            // What a walk over every pair finds, in the pairs' order.
+            let expected: Vec<&ObjectId> = pairs
+                .iter()
+                .filter(|&&(_, b)| &ids[b as usize] == target)
+                .map(|&(a, _)| &ids[a as usize])
+                .collect();
+            let found: Vec<&ObjectId> = deps.dependents(target).collect();
+            assert_eq!(found, expected, "dependents of {target}");
+        }
+        let of_a: Vec<String> = deps
+            .dependents(&id(ObjectKind::Table, "a"))
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(of_a, ["view:s.v1", "view:s.v2", "view:s.v3"]);
+    }
 }

@@ -83,6 +83,48 @@ impl<'a> Index<'a> {
     }
 }
 
+/// For each of `ids` (a dependency set's sorted identities), whether a pair whose dependent it
+/// is can add an edge: it has steps, or it is a column or constraint of a table that has
+/// steps (a superset of what [`Index::of_or_table`] finds). Found from the steps, which are
+/// few, so that the pairs of the others, most of a large catalog's, are passed over by index.
+fn with_steps(idx: &Index, ids: &[ObjectId]) -> Vec<bool> {
+    let mut marked = vec![false; ids.len()];
+    for id in idx.by_id.keys() {
+        if let Ok(i) = ids.binary_search(id) {
+            marked[i] = true;
+        }
+        if id.kind != ObjectKind::Table {
+            continue;
+        }
+        // The table's columns and constraints are one run each in identity order (kind,
+        // schema, table, name).
+        for kind in [ObjectKind::Column, ObjectKind::Constraint] {
+            let key = (kind, &id.schema, Some(&id.name));
+            let start = ids.partition_point(|x| (x.kind, &x.schema, x.table.as_ref()) < key);
+            for (i, x) in ids.iter().enumerate().skip(start) {
+                if (x.kind, &x.schema, x.table.as_ref()) != key {
+                    break;
+                }
+                marked[i] = true;
+            }
+        }
+    }
+    marked
+}
+
+/// The pairs of `deps` whose dependent [`with_steps`] marks, in order.
+fn stepped_pairs<'d>(
+    idx: &Index,
+    deps: &'d Deps,
+) -> impl Iterator<Item = (&'d ObjectId, &'d ObjectId)> {
+    let ids = deps.ids();
+    let marked = with_steps(idx, ids);
+    deps.index_pairs()
+        .iter()
+        .filter(move |&&(a, _)| marked[a as usize])
+        .map(move |&(a, b)| (&ids[a as usize], &ids[b as usize]))
+}
+
 const BUILD: &[Phase] = &[Phase::Create, Phase::Alter];
 const DROP: &[Phase] = &[Phase::Drop];
 
@@ -150,7 +192,7 @@ pub(super) fn order(
         }
     }
     // Desired side: what an object needs is built first.
-    for (a, b) in to_deps.iter() {
+    for (a, b) in stepped_pairs(&idx, to_deps) {
         let after = idx.of_or_table(a, BUILD, &[Phase::Create]);
         if after.is_empty() {
             continue;
@@ -177,7 +219,7 @@ pub(super) fn order(
         }
     }
     // Current side: what uses an object lets go of it before it is dropped or altered.
-    for (a, b) in from_deps.iter() {
+    for (a, b) in stepped_pairs(&idx, from_deps) {
         let a_drops = idx.of_or_table(a, DROP, DROP);
         let a_alters = idx.of(a, &[Phase::Alter]);
         if a_drops.is_empty() && a_alters.is_empty() {
@@ -362,4 +404,72 @@ fn kahn(g: &DiGraph<usize, ()>, steps: Vec<Step>) -> Result<Vec<Step>, PlanError
         .into_iter()
         .map(|i| slots[i].take().expect("each step once"))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::QualName;
+
+    fn step(id: ObjectId, phase: Phase) -> Step {
+        Step {
+            id,
+            phase,
+            sql: Vec::new(),
+            hazards: Vec::new(),
+            transactional: true,
+            lock_timeout_ms: 0,
+            statement_timeout_ms: None,
+            restores_data: None,
+        }
+    }
+
+    #[test]
+    fn with_steps_marks_stepped_objects_and_the_parts_of_stepped_tables() {
+        let q = |n: &str| QualName::new("s", n);
+        let mut ids = vec![
+            ObjectId::of(ObjectKind::Table, &q("a")),
+            ObjectId::of(ObjectKind::Table, &q("ab")),
+            ObjectId::column(&q("a"), "x"),
+            ObjectId::column(&q("a"), "y"),
+            ObjectId::column(&q("ab"), "x"),
+            ObjectId::constraint(&q("a"), "k"),
+            ObjectId::constraint(&q("b"), "k"),
+            ObjectId::of(ObjectKind::Index, &q("i")),
+            ObjectId::of(ObjectKind::Index, &q("j")),
+            ObjectId::of(ObjectKind::View, &q("a")),
+        ];
+        ids.sort();
+        let steps = vec![
+            step(ObjectId::of(ObjectKind::Table, &q("a")), Phase::Create),
+            step(ObjectId::of(ObjectKind::Index, &q("i")), Phase::Drop),
+            step(
+                ObjectId::of(ObjectKind::Sequence, &q("absent")),
+                Phase::Drop,
+            ),
+        ];
+        let idx = Index::new(&steps);
+        let marked: Vec<String> = with_steps(&idx, &ids)
+            .into_iter()
+            .zip(&ids)
+            .filter(|(m, _)| *m)
+            .map(|(_, id)| id.to_string())
+            .collect();
+        let mut expected = [
+            ObjectId::of(ObjectKind::Table, &q("a")),
+            ObjectId::column(&q("a"), "x"),
+            ObjectId::column(&q("a"), "y"),
+            ObjectId::constraint(&q("a"), "k"),
+            ObjectId::of(ObjectKind::Index, &q("i")),
+        ];
+        expected.sort();
+        let expected: Vec<String> = expected.iter().map(|id| id.to_string()).collect();
+        assert_eq!(marked, expected);
+        // A superset of what the index finds for a pair's dependent.
+        for id in &ids {
+            let found = !idx.of_or_table(id, BUILD, &[Phase::Create]).is_empty()
+                || !idx.of_or_table(id, DROP, DROP).is_empty();
+            assert!(!found || marked.contains(&id.to_string()), "{id}");
+        }
+    }
 }
