@@ -200,11 +200,6 @@ impl Prepared {
             }
         })
     }
-
-    /// The side's [`fingerprint`].
-    pub fn fingerprint(&self) -> &str {
-        &self.fingerprint
-    }
 }
 
 /// Plans the migration from `from` (current) to `to` (desired) and its rollback.
