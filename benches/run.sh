@@ -131,7 +131,8 @@ catalog_script() {
     echo "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
     echo "SELECT set_config('search_path', '', true), set_config('jit', 'off', true),"
     echo "       set_config('work_mem', '64MB', true),"
-    echo "       set_config('max_parallel_workers_per_gather', '0', true);"
+    echo "       set_config('max_parallel_workers_per_gather', '0', true),"
+    echo "       set_config('quote_all_identifiers', 'off', true);"
     for f in "$root"/src/catalog/queries/*.sql; do
         # Read on PostgreSQL 18 and later only, as in src/catalog/rows.rs.
         if [[ $(basename "$f") == not_null_names.sql ]] && ((version < 180000)); then

@@ -8,6 +8,7 @@
 //! pipelined on each connection; rows are decoded one by one as they arrive. Nothing here
 //! writes to the database.
 
+mod constraints;
 mod row_de;
 mod rows;
 
@@ -188,11 +189,14 @@ pub async fn inspect(client: &Client, filter: &Filter) -> Result<Inspection, Cat
 /// (both sides of a plan, or one side's queries spread out), where workers only add their
 /// start-up and hand-over cost (two 5,000-table catalogs read at once: 3.05 s with them,
 /// 2.79 s without), and on a production server they would take worker slots from the
-/// application.
+/// application. `quote_all_identifiers` off: the definitions the server prints, and the
+/// ones the inspector composes, quote only the names that need it, whatever the database's
+/// or role's setting, so that two databases compare equal.
 const SESSION: &str = "SELECT pg_catalog.set_config('search_path', '', true), \
                               pg_catalog.set_config('jit', 'off', true), \
                               pg_catalog.set_config('work_mem', '64MB', true), \
-                              pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);";
+                              pg_catalog.set_config('max_parallel_workers_per_gather', '0', true), \
+                              pg_catalog.set_config('quote_all_identifiers', 'off', true);";
 
 /// [`inspect`] over several connections to the same database, the queries spread over them
 /// so that the server works on them in parallel. All read one snapshot: the first

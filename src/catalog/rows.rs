@@ -1,6 +1,7 @@
 //! The catalog queries' typed rows (decoded by `row_de`, or by hand for the two largest,
 //! plain-column results) and their assembly into the model.
 
+use super::constraints::{ConstraintRow, Names};
 use super::{CatalogError, Filter, fetch, fetch_into, fetch_with};
 use crate::model::*;
 use serde::Deserialize;
@@ -17,7 +18,9 @@ pub(super) struct Rows {
     sequences: Vec<SequenceRow>,
     tables: Vec<TableRow>,
     columns: Vec<ColumnOf>,
-    constraints: Vec<ConstraintOf>,
+    constraints: Vec<ConstraintRow>,
+    /// The keywords an identifier is quoted to be (`keywords.sql`).
+    keywords: Vec<String>,
     indexes: Vec<IndexRow>,
     views: Vec<ViewRow>,
     functions: Vec<FunctionRow>,
@@ -32,7 +35,7 @@ pub(super) struct Rows {
 
 /// The catalog queries: name in messages, file, and relative cost (milliseconds for the
 /// 1,000-table benchmark schema), which spreads them over connections.
-const QUERIES: [(&str, u32); 17] = [
+const QUERIES: [(&str, u32); 18] = [
     ("schemas", 1),
     ("extensions", 1),
     ("enums", 5),
@@ -41,7 +44,8 @@ const QUERIES: [(&str, u32); 17] = [
     ("sequences", 3),
     ("tables", 17),
     ("columns", 85),
-    ("constraints", 100),
+    ("constraints", 55),
+    ("keywords", 1),
     ("indexes", 150),
     ("views", 60),
     ("functions", 1),
@@ -101,6 +105,7 @@ pub(super) async fn fetch_all(
         tables,
         columns,
         constraints,
+        keywords,
         indexes,
         views,
         functions,
@@ -127,13 +132,14 @@ pub(super) async fn fetch_all(
             version,
             |r: ColumnRow| Ok(r.into_model()),
         ),
-        fetch_into(
-            clients[on["constraints"]],
-            "constraints",
-            include_str!("queries/constraints.sql"),
-            filter,
-            version,
-            ConstraintRow::into_model,
+        // Named and composed once the columns are read (`assemble`).
+        q!("constraints", "queries/constraints.sql"),
+        fetch_with(
+            clients[on["keywords"]],
+            "keywords",
+            include_str!("queries/keywords.sql"),
+            None,
+            |row| row.try_get::<_, String>(0).map_err(|e| e.to_string()),
         ),
         q!("indexes", "queries/indexes.sql"),
         q!("views", "queries/views.sql"),
@@ -174,6 +180,7 @@ pub(super) async fn fetch_all(
         tables,
         columns,
         constraints,
+        keywords,
         indexes,
         views,
         functions,
@@ -182,7 +189,7 @@ pub(super) async fn fetch_all(
         depend_objects,
         depends,
         not_nulls,
-        queries: 16 + usize::from(named_not_nulls),
+        queries: 17 + usize::from(named_not_nulls),
     })
 }
 
@@ -300,6 +307,7 @@ struct PartitionRow {
 struct ColumnRow {
     schema: String,
     table: String,
+    relid: u32,
     name: Name,
     position: i32,
     data_type: Name,
@@ -331,6 +339,8 @@ struct IdentitySeqRow {
 /// A column row in the model's form, with the relation it belongs to.
 struct ColumnOf {
     relation: QualName,
+    /// The relation's OID.
+    relid: u32,
     position: i32,
     column: Column,
 }
@@ -365,6 +375,7 @@ impl ColumnRow {
         };
         ColumnOf {
             relation: QualName::new(self.schema, self.table),
+            relid: self.relid,
             position: self.position,
             column: Column {
                 name: self.name,
@@ -391,78 +402,6 @@ struct NotNullRow {
     table: String,
     column: String,
     name: String,
-}
-
-#[derive(Deserialize)]
-struct ConstraintRow {
-    schema: String,
-    table: String,
-    name: Name,
-    kind: String,
-    definition: String,
-    columns: Vec<Name>,
-    foreign_key: Option<ForeignKeyRow>,
-    deferrable: bool,
-    initially_deferred: bool,
-    validated: bool,
-    no_inherit: bool,
-    nulls_not_distinct: bool,
-    comment: Option<String>,
-    index_comment: Option<String>,
-}
-
-/// A constraint row in the model's form, with its table and name.
-struct ConstraintOf {
-    table: QualName,
-    name: Name,
-    constraint: Constraint,
-}
-
-impl ConstraintRow {
-    fn into_model(self) -> Result<ConstraintOf, String> {
-        let kind = match self.kind.as_str() {
-            "p" => ConstraintKind::PrimaryKey,
-            "u" => ConstraintKind::Unique,
-            "c" => ConstraintKind::Check,
-            "f" => ConstraintKind::ForeignKey,
-            "x" => ConstraintKind::Exclude,
-            other => return Err(format!("unknown constraint type {other:?}")),
-        };
-        Ok(ConstraintOf {
-            table: QualName::new(self.schema, self.table),
-            name: self.name,
-            constraint: Constraint {
-                kind,
-                definition: self.definition,
-                columns: self.columns,
-                foreign_key: self.foreign_key.map(|f| {
-                    Box::new(ForeignKey {
-                        references: f.references.into(),
-                        ref_columns: f.ref_columns,
-                        on_delete: f.on_delete,
-                        on_update: f.on_update,
-                        match_type: f.match_type,
-                    })
-                }),
-                deferrable: self.deferrable,
-                initially_deferred: self.initially_deferred,
-                validated: self.validated,
-                no_inherit: self.no_inherit,
-                nulls_not_distinct: self.nulls_not_distinct,
-                comment: self.comment,
-                index_comment: self.index_comment,
-            },
-        })
-    }
-}
-
-#[derive(Deserialize)]
-struct ForeignKeyRow {
-    references: QualRow,
-    ref_columns: Vec<Name>,
-    on_delete: Name,
-    on_update: Name,
-    match_type: Name,
 }
 
 #[derive(Deserialize)]
@@ -803,13 +742,18 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
         .map(<[_]>::len)
         .collect();
     let mut columns = columns.into_iter();
+    // The tables' columns by OID and attribute number, which name the constraints' keys.
+    let mut attnames: Vec<(u32, i32, Name)> = Vec::with_capacity(columns.len());
     for n in runs {
         let mut run = columns.by_ref().take(n).peekable();
         let Some(first) = run.peek() else { continue };
         let q = first.relation.clone();
         if let Some(t) = s.tables.get_mut(&q) {
             t.columns.reserve_exact(n);
-            t.columns.extend(run.map(|r| r.column));
+            t.columns.extend(run.map(|r| {
+                attnames.push((r.relid, r.position, r.column.name.clone()));
+                r.column
+            }));
         } else if let Some(v) = views.get_mut(&q) {
             v.columns.reserve_exact(n);
             v.columns.extend(run.map(|r| ViewColumn {
@@ -833,7 +777,18 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
             c.not_null_name = Some(r.name);
         }
     }
-    for r in rows.constraints {
+    attnames.sort_unstable_by_key(|&(relid, position, _)| (relid, position));
+    let names = Names::new(&attnames, &rows.keywords);
+    let constraints = rows
+        .constraints
+        .into_iter()
+        .map(|r| r.into_model(&names))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|message| CatalogError::Decode {
+            what: "constraints",
+            message,
+        })?;
+    for r in constraints {
         if let Some(t) = s.tables.get_mut(&r.table) {
             t.constraints.insert(r.name, r.constraint);
         }

@@ -141,13 +141,15 @@ pub fn rt() -> tokio::runtime::Runtime {
 
 /// Inspects a test database.
 pub fn inspect(db: &TestDb) -> Schema {
+    inspect_filtered(db, &Filter::default())
+}
+
+/// [`inspect`] with a schema filter.
+pub fn inspect_filtered(db: &TestDb, filter: &Filter) -> Schema {
     rt().block_on(async {
         let target = pgdiff::conn::Target::parse(&db.conninfo()).unwrap();
         let client = target.connect().await.unwrap();
-        catalog::inspect(&client, &Filter::default())
-            .await
-            .unwrap()
-            .schema
+        catalog::inspect(&client, filter).await.unwrap().schema
     })
 }
 

@@ -1,8 +1,10 @@
 -- Columns of tables, views and materialized views, in attnum order. attgenerated and
 -- attidentity exist on every supported version (12+); NOT NULL constraint names (18+) are read
--- separately. Unordered: the inspector sorts the columns of each table by position.
+-- separately. Unordered: the inspector sorts the columns of each table by position. The
+-- table's OID and the attribute numbers name the constraints' keys (constraints.sql).
 SELECT n.nspname AS schema,
        c.relname AS "table",
+       a.attrelid AS relid,
        a.attname AS name,
        a.attnum AS position,
        format_type(a.atttypid, a.atttypmod) AS data_type,
