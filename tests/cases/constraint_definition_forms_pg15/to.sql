@@ -1,8 +1,9 @@
 -- The definitions of primary keys, unique constraints and foreign keys are composed by the
 -- inspector from the key columns' names: keywords and names that need quoting, a dropped
 -- column before the keys, INCLUDE columns, every referential action, MATCH FULL,
--- ON DELETE SET NULL with a column list (PostgreSQL 15+), deferrable keys. CHECK and
--- EXCLUDE constraints (a system column, an expression key) are printed by the server.
+-- ON DELETE SET NULL with a column list (PostgreSQL 15+), deferrable keys; CHECK
+-- constraints (NO INHERIT, a system column) around their deparsed expressions. EXCLUDE
+-- constraints (an expression key) are printed by the server.
 CREATE SCHEMA "Ref";
 CREATE TABLE "Ref"."user" (
     gone int,
@@ -32,5 +33,6 @@ CREATE TABLE public.acct (
         ON UPDATE SET NULL ON DELETE CASCADE DEFERRABLE,
     CONSTRAINT "acct_Select_fk" FOREIGN KEY ("select") REFERENCES "Ref"."user" ("with""quote")
         ON UPDATE SET DEFAULT ON DELETE SET DEFAULT,
-    CONSTRAINT acct_ref_fk FOREIGN KEY (ref) REFERENCES public.acct (id) ON UPDATE RESTRICT
+    CONSTRAINT acct_ref_fk FOREIGN KEY (ref) REFERENCES public.acct (id) ON UPDATE RESTRICT,
+    CONSTRAINT acct_id_check CHECK (id > 0) NO INHERIT
 );
