@@ -16,14 +16,14 @@ use std::collections::BTreeSet;
 /// One row of the constraints query.
 #[derive(Deserialize)]
 pub(super) struct ConstraintRow {
-    schema: String,
-    table: String,
+    schema: Name,
+    table: Name,
     /// `conrelid` and `confrelid` (0 but for a foreign key).
     relid: u32,
     ref_relid: u32,
     name: Name,
     /// `pg_constraint.contype`.
-    kind: String,
+    kind: char,
     /// As the server prints it, for the definitions not composed here (EXCLUDE, and the
     /// forms new in PostgreSQL 18).
     definition: Option<String>,
@@ -40,9 +40,9 @@ pub(super) struct ConstraintRow {
     /// referenced table.
     ref_names: Option<Vec<Name>>,
     /// `confupdtype`, `confdeltype`, `confmatchtype`.
-    on_update: String,
-    on_delete: String,
-    match_type: String,
+    on_update: char,
+    on_delete: char,
+    match_type: char,
     /// `confdelsetcols`: the columns of `ON DELETE SET NULL (...)`.
     set_columns: Vec<i16>,
     /// The `INCLUDE` columns of a primary key or unique constraint.
@@ -142,13 +142,13 @@ impl<'a> Names<'a> {
 }
 
 /// The referential action of `confupdtype` / `confdeltype`.
-fn action(code: &str) -> Result<&'static str, String> {
+fn action(code: char) -> Result<&'static str, String> {
     Ok(match code {
-        "a" => "NO ACTION",
-        "r" => "RESTRICT",
-        "c" => "CASCADE",
-        "n" => "SET NULL",
-        "d" => "SET DEFAULT",
+        'a' => "NO ACTION",
+        'r' => "RESTRICT",
+        'c' => "CASCADE",
+        'n' => "SET NULL",
+        'd' => "SET DEFAULT",
         other => return Err(format!("unknown referential action {other:?}")),
     })
 }
@@ -157,14 +157,17 @@ impl ConstraintRow {
     /// The constraint in the model's form: keys named, definition composed where the server
     /// did not print it.
     pub(super) fn into_model(self, names: &Names<'_>) -> Result<ConstraintOf, String> {
-        let table = QualName::new(self.schema, self.table);
+        let table = QualName {
+            schema: self.schema,
+            name: self.table,
+        };
         let context = |e: String| format!("constraint {} on {table}: {e}", self.name);
-        let kind = match self.kind.as_str() {
-            "p" => ConstraintKind::PrimaryKey,
-            "u" => ConstraintKind::Unique,
-            "c" => ConstraintKind::Check,
-            "f" => ConstraintKind::ForeignKey,
-            "x" => ConstraintKind::Exclude,
+        let kind = match self.kind {
+            'p' => ConstraintKind::PrimaryKey,
+            'u' => ConstraintKind::Unique,
+            'c' => ConstraintKind::Check,
+            'f' => ConstraintKind::ForeignKey,
+            'x' => ConstraintKind::Exclude,
             other => return Err(context(format!("unknown constraint type {other:?}"))),
         };
         let columns = names
@@ -184,11 +187,11 @@ impl ConstraintRow {
             Some(Box::new(ForeignKey {
                 references,
                 ref_columns,
-                on_delete: action(&self.on_delete).map_err(context)?.into(),
-                on_update: action(&self.on_update).map_err(context)?.into(),
-                match_type: match self.match_type.as_str() {
-                    "f" => "FULL",
-                    "p" => "PARTIAL",
+                on_delete: action(self.on_delete).map_err(context)?.into(),
+                on_update: action(self.on_update).map_err(context)?.into(),
+                match_type: match self.match_type {
+                    'f' => "FULL",
+                    'p' => "PARTIAL",
                     _ => "SIMPLE",
                 }
                 .into(),

@@ -215,7 +215,9 @@ impl<'de> de::Deserializer<'de> for Value<'de> {
                 // form is the empty string.
                 Kind::Char => match decode::<i8>(raw)? {
                     0 => visitor.visit_borrowed_str(""),
-                    c => visitor.visit_string((c as u8 as char).to_string()),
+                    // As a char: a `String` field makes its string of it, a `char` field
+                    // takes it as it is, with no allocation.
+                    c => visitor.visit_char(c as u8 as char),
                 },
                 Kind::TextArray => {
                     let items: Vec<Option<&'de str>> = decode(raw)?;
