@@ -63,11 +63,23 @@ pub(super) struct ConstraintOf {
     pub(super) constraint: Constraint,
 }
 
-/// What naming the keys and composing the definitions needs: the columns of every table
-/// read, by table OID and attribute number, and the server's keywords.
+/// A column of a relation read, as naming keys needs it.
+pub(super) struct Attribute {
+    /// The relation's OID.
+    pub(super) relid: u32,
+    /// The attribute number.
+    pub(super) attnum: i32,
+    pub(super) name: Name,
+    /// The type's and collation's OIDs (0 for none).
+    pub(super) type_oid: u32,
+    pub(super) collation: u32,
+}
+
+/// What naming the keys and composing the definitions of constraints and indexes needs: the
+/// columns of every relation read, by OID and attribute number, and the server's keywords.
 pub(super) struct Names<'a> {
     /// Sorted by OID and attribute number.
-    columns: &'a [(u32, i32, Name)],
+    columns: &'a [Attribute],
     keywords: BTreeSet<&'a str>,
 }
 
@@ -83,12 +95,20 @@ const SYSTEM_COLUMNS: [(i16, &str); 6] = [
 ];
 
 impl<'a> Names<'a> {
-    /// `columns` sorted by table OID and attribute number.
-    pub(super) fn new(columns: &'a [(u32, i32, Name)], keywords: &'a [String]) -> Self {
+    /// `columns` sorted by relation OID and attribute number.
+    pub(super) fn new(columns: &'a [Attribute], keywords: &'a [String]) -> Self {
         Names {
             columns,
             keywords: keywords.iter().map(String::as_str).collect(),
         }
+    }
+
+    /// The column `attnum` of the relation `relid`, if it was read.
+    pub(super) fn attribute(&self, relid: u32, attnum: i16) -> Option<&'a Attribute> {
+        self.columns
+            .binary_search_by_key(&(relid, i32::from(attnum)), |a| (a.relid, a.attnum))
+            .ok()
+            .map(|i| &self.columns[i])
     }
 
     /// Names the attribute numbers `nums` of the table `relid` (`table`, for messages),
@@ -104,10 +124,9 @@ impl<'a> Names<'a> {
                         .map(|(_, name)| Name::from(*name))
                         .ok_or_else(|| format!("{table}: no system column number {n}"));
                 }
-                self.columns
-                    .binary_search_by_key(&(relid, i32::from(n)), |&(r, a, _)| (r, a))
-                    .map(|i| self.columns[i].2.clone())
-                    .map_err(|_| format!("{table}: column number {n} was not read"))
+                self.attribute(relid, n)
+                    .map(|a| a.name.clone())
+                    .ok_or_else(|| format!("{table}: column number {n} was not read"))
             })
             .collect()
     }
@@ -115,7 +134,7 @@ impl<'a> Names<'a> {
     /// Appends `name` as `quote_ident` prints it: bare when it is lower case letters, digits
     /// and underscores, starts with a letter or underscore and is no keyword (but an
     /// unreserved one), else double-quoted with its double quotes doubled.
-    fn push_ident(&self, out: &mut String, name: &str) {
+    pub(super) fn push_ident(&self, out: &mut String, name: &str) {
         let b = name.as_bytes();
         let bare = matches!(b.first(), Some(b'a'..=b'z' | b'_'))
             && b.iter()
@@ -131,7 +150,7 @@ impl<'a> Names<'a> {
     }
 
     /// `a, b, "C"`.
-    fn push_list(&self, out: &mut String, names: &[Name]) {
+    pub(super) fn push_list(&self, out: &mut String, names: &[Name]) {
         for (i, n) in names.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");

@@ -9,6 +9,7 @@
 //! writes to the database.
 
 mod constraints;
+mod indexes;
 mod row_de;
 mod rows;
 

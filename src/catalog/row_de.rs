@@ -1,7 +1,7 @@
 //! Decoding of one catalog result row into a typed row struct with serde, straight from the
 //! row's binary values: each column is a field, read by its Postgres type (text, booleans,
-//! integers, text arrays); `json`/`jsonb` columns, which hold the nested values (privileges,
-//! keys, qualified names), are handed to serde_json for that field only.
+//! integers, arrays of text, `int2` and `oid`); `json`/`jsonb` columns, which hold the nested
+//! values (privileges, keys, qualified names), are handed to serde_json for that field only.
 //!
 //! This replaces wrapping every query in `row_to_json` and parsing whole rows as JSON: the
 //! server no longer builds a JSON document per row, and the client parses only the nested
@@ -112,6 +112,7 @@ enum Kind {
     Char,
     TextArray,
     Int2Array,
+    OidArray,
     Other,
 }
 
@@ -131,6 +132,7 @@ impl Kind {
             18 => Kind::Char,
             1009 | 1003 | 1015 => Kind::TextArray,
             1005 => Kind::Int2Array,
+            1028 => Kind::OidArray,
             _ => Kind::Other,
         }
     }
@@ -232,6 +234,10 @@ impl<'de> de::Deserializer<'de> for Value<'de> {
                 }
                 Kind::Int2Array => {
                     let items: Vec<i16> = decode(raw)?;
+                    whole_seq(visitor, items.into_iter())
+                }
+                Kind::OidArray => {
+                    let items: Vec<u32> = decode(raw)?;
                     whole_seq(visitor, items.into_iter())
                 }
                 Kind::Other => Err(de::Error::custom(format!(
@@ -346,6 +352,7 @@ mod tests {
             (Type::NAME_ARRAY, Kind::TextArray),
             (Type::VARCHAR_ARRAY, Kind::TextArray),
             (Type::INT2_ARRAY, Kind::Int2Array),
+            (Type::OID_ARRAY, Kind::OidArray),
             (Type::JSON, Kind::Other),
             (Type::JSONB, Kind::Other),
             (Type::INT4_ARRAY, Kind::Other),

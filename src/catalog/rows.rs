@@ -1,7 +1,8 @@
 //! The catalog queries' typed rows (decoded by `row_de`, or by hand for the two largest,
 //! plain-column results) and their assembly into the model.
 
-use super::constraints::{ConstraintRow, Names};
+use super::constraints::{Attribute, ConstraintRow, Names};
+use super::indexes::{DEFINITIONS, IndexRow, Support, SupportRow};
 use super::{CatalogError, Filter, fetch, fetch_into, fetch_with};
 use crate::model::*;
 use serde::Deserialize;
@@ -22,6 +23,11 @@ pub(super) struct Rows {
     /// The keywords an identifier is quoted to be (`keywords.sql`).
     keywords: Vec<String>,
     indexes: Vec<IndexRow>,
+    /// Operator classes and collations (`index_support.sql`).
+    index_support: Support,
+    /// Every column read, by relation OID and attribute number: what names the keys of
+    /// constraints and indexes.
+    attributes: Vec<Attribute>,
     views: Vec<ViewRow>,
     functions: Vec<FunctionRow>,
     triggers: Vec<TriggerRow>,
@@ -35,7 +41,7 @@ pub(super) struct Rows {
 
 /// The catalog queries: name in messages, file, and relative cost (milliseconds for the
 /// 1,000-table benchmark schema), which spreads them over connections.
-const QUERIES: [(&str, u32); 18] = [
+const QUERIES: [(&str, u32); 19] = [
     ("schemas", 1),
     ("extensions", 1),
     ("enums", 5),
@@ -46,7 +52,8 @@ const QUERIES: [(&str, u32); 18] = [
     ("columns", 85),
     ("constraints", 55),
     ("keywords", 1),
-    ("indexes", 150),
+    ("indexes", 120),
+    ("index support", 1),
     ("views", 60),
     ("functions", 1),
     ("triggers", 1),
@@ -106,7 +113,8 @@ pub(super) async fn fetch_all(
         columns,
         constraints,
         keywords,
-        indexes,
+        mut indexes,
+        index_support,
         views,
         functions,
         triggers,
@@ -141,7 +149,20 @@ pub(super) async fn fetch_all(
             None,
             |row| row.try_get::<_, String>(0).map_err(|e| e.to_string()),
         ),
-        q!("indexes", "queries/indexes.sql"),
+        fetch::<IndexRow>(
+            clients[on["indexes"]],
+            "indexes",
+            include_str!("queries/indexes.sql"),
+            filter,
+            version,
+        ),
+        fetch_with(
+            clients[on["index support"]],
+            "index support",
+            include_str!("queries/index_support.sql"),
+            None,
+            super::row_de::from_row::<SupportRow>,
+        ),
         q!("views", "queries/views.sql"),
         q!("functions", "queries/functions.sql"),
         q!("triggers", "queries/triggers.sql"),
@@ -170,6 +191,65 @@ pub(super) async fn fetch_all(
             }
         },
     )?;
+    let mut columns = columns;
+    // (relation OID, position) is unique: an unstable sort gives the same order, without the
+    // scratch buffer of a stable one. By OID, not name: integers compare at a fraction of
+    // the cost, and the order of the relations does not matter.
+    columns.sort_unstable_by_key(|c| (c.relid, c.position));
+    let attributes: Vec<Attribute> = columns
+        .iter()
+        .map(|c| Attribute {
+            relid: c.relid,
+            attnum: c.position,
+            name: c.column.name.clone(),
+            type_oid: c.type_oid,
+            collation: c.collation_oid,
+        })
+        .collect();
+    // The definitions of the indexes that cannot be composed, asked for once the keys are
+    // known; always sent, so that the statements do not depend on the schema.
+    let index_err = |message: String| CatalogError::Decode {
+        what: "indexes",
+        message,
+    };
+    let index_support = Support::new(index_support);
+    let printed = {
+        let names = Names::new(&attributes, &keywords);
+        let support = &index_support;
+        let mut oids = Vec::new();
+        for r in &indexes {
+            if r.definition.is_none()
+                && !r
+                    .composable(&names, support)
+                    .map_err(|e| index_err(format!("index {}: {e}", r.qual_name())))?
+            {
+                oids.push(r.oid);
+            }
+        }
+        oids
+    };
+    let definitions = clients[on["indexes"]]
+        .query(DEFINITIONS, &[&printed])
+        .await
+        .map_err(|e| CatalogError::Query {
+            what: "index definitions",
+            message: crate::conn::db_message(&e),
+        })?;
+    let mut by_oid: BTreeMap<u32, String> = BTreeMap::new();
+    for row in definitions {
+        let oid: u32 = row.try_get(0).map_err(|e| index_err(e.to_string()))?;
+        let def: Option<String> = row.try_get(1).map_err(|e| index_err(e.to_string()))?;
+        if let Some(def) = def {
+            by_oid.insert(oid, def);
+        }
+    }
+    for r in &mut indexes {
+        if r.definition.is_none()
+            && let Some(def) = by_oid.remove(&r.oid)
+        {
+            r.definition = Some(def);
+        }
+    }
     Ok(Rows {
         schemas,
         extensions,
@@ -182,6 +262,8 @@ pub(super) async fn fetch_all(
         constraints,
         keywords,
         indexes,
+        index_support,
+        attributes,
         views,
         functions,
         triggers,
@@ -189,7 +271,7 @@ pub(super) async fn fetch_all(
         depend_objects,
         depends,
         not_nulls,
-        queries: 17 + usize::from(named_not_nulls),
+        queries: 19 + usize::from(named_not_nulls),
     })
 }
 
@@ -311,6 +393,8 @@ struct ColumnRow {
     name: Name,
     position: i32,
     data_type: Name,
+    type_oid: u32,
+    collation_oid: u32,
     type_ref: Option<QualRow>,
     collation: Option<QualRow>,
     not_null: bool,
@@ -341,6 +425,9 @@ struct ColumnOf {
     relation: QualName,
     /// The relation's OID.
     relid: u32,
+    /// The column's type and collation (0 for none).
+    type_oid: u32,
+    collation_oid: u32,
     position: i32,
     column: Column,
 }
@@ -379,6 +466,8 @@ impl ColumnRow {
                 name: self.table,
             },
             relid: self.relid,
+            type_oid: self.type_oid,
+            collation_oid: self.collation_oid,
             position: self.position,
             column: Column {
                 name: self.name,
@@ -405,60 +494,6 @@ struct NotNullRow {
     table: Name,
     column: String,
     name: Name,
-}
-
-#[derive(Deserialize)]
-struct IndexRow {
-    schema: Name,
-    name: Name,
-    /// In the index's schema.
-    table: Name,
-    definition: String,
-    unique: bool,
-    method: Name,
-    /// The keys, one item per key in each of the four: column name or expression, operator
-    /// class (`''` for the default), collation (`''` for the column's) and `indoption` bits.
-    key_expressions: Vec<Name>,
-    key_opclasses: Vec<String>,
-    key_collations: Vec<String>,
-    key_options: Vec<i16>,
-    include: Vec<Name>,
-    predicate: Option<String>,
-    nulls_not_distinct: bool,
-    options: Vec<String>,
-    comment: Option<String>,
-}
-
-impl IndexRow {
-    /// The keys, zipped from the four arrays (which it leaves empty).
-    fn take_keys(&mut self) -> Result<Vec<IndexKey>, CatalogError> {
-        let n = self.key_expressions.len();
-        if [
-            self.key_opclasses.len(),
-            self.key_collations.len(),
-            self.key_options.len(),
-        ] != [n; 3]
-        {
-            return Err(CatalogError::Decode {
-                what: "indexes",
-                message: format!("index {}: key arrays of different lengths", self.name),
-            });
-        }
-        let named = |s: String| (!s.is_empty()).then_some(s);
-        Ok(std::mem::take(&mut self.key_expressions)
-            .into_iter()
-            .zip(std::mem::take(&mut self.key_opclasses))
-            .zip(std::mem::take(&mut self.key_collations))
-            .zip(std::mem::take(&mut self.key_options))
-            .map(|(((expression, opclass), collation), options)| IndexKey {
-                expression,
-                opclass: named(opclass),
-                collation: named(collation),
-                descending: options & 1 != 0,
-                nulls_first: options & 2 != 0,
-            })
-            .collect())
-    }
 }
 
 #[derive(Deserialize)]
@@ -752,11 +787,8 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
             },
         );
     }
-    let mut columns = rows.columns;
-    // (relation OID, position) is unique: an unstable sort gives the same order, without the
-    // scratch buffer of a stable one. By OID, not name: integers compare at a fraction of
-    // the cost, and the order of the relations does not matter.
-    columns.sort_unstable_by_key(|c| (c.relid, c.position));
+    // Sorted by relation OID and position (`fetch_all`).
+    let columns = rows.columns;
     // One run of rows per relation: its vector is sized once and the relation looked up
     // once.
     let runs: Vec<usize> = columns
@@ -764,19 +796,13 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
         .map(<[_]>::len)
         .collect();
     let mut columns = columns.into_iter();
-    // The tables' columns by OID and attribute number, which name the constraints' keys (in
-    // that order, as the columns are).
-    let mut attnames: Vec<(u32, i32, Name)> = Vec::with_capacity(columns.len());
     for n in runs {
         let mut run = columns.by_ref().take(n).peekable();
         let Some(first) = run.peek() else { continue };
         let q = first.relation.clone();
         if let Some(t) = s.tables.get_mut(&q) {
             t.columns.reserve_exact(n);
-            t.columns.extend(run.map(|r| {
-                attnames.push((r.relid, r.position, r.column.name.clone()));
-                r.column
-            }));
+            t.columns.extend(run.map(|r| r.column));
         } else if let Some(v) = views.get_mut(&q) {
             v.columns.reserve_exact(n);
             v.columns.extend(run.map(|r| ViewColumn {
@@ -800,8 +826,7 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
             c.not_null_name = Some(r.name.into());
         }
     }
-    debug_assert!(attnames.is_sorted_by_key(|&(relid, position, _)| (relid, position)));
-    let names = Names::new(&attnames, &rows.keywords);
+    let names = Names::new(&rows.attributes, &rows.keywords);
     let constraints = rows
         .constraints
         .into_iter()
@@ -817,7 +842,12 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
         }
     }
     for mut r in rows.indexes {
-        let keys = r.take_keys()?;
+        let (keys, include, definition) =
+            r.complete(&names, &rows.index_support)
+                .map_err(|e| CatalogError::Decode {
+                    what: "indexes",
+                    message: format!("index {}: {e}", r.qual_name()),
+                })?;
         let table = QualName {
             schema: r.schema.clone(),
             name: r.table,
@@ -829,11 +859,11 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
             },
             Index {
                 table,
-                definition: r.definition,
+                definition,
                 unique: r.unique,
                 method: r.method,
                 keys,
-                include: r.include,
+                include,
                 predicate: r.predicate,
                 nulls_not_distinct: r.nulls_not_distinct,
                 options: r.options,

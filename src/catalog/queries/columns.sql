@@ -1,13 +1,17 @@
 -- Columns of tables, views and materialized views, in attnum order. attgenerated and
 -- attidentity exist on every supported version (12+); NOT NULL constraint names (18+) are read
 -- separately. Unordered: the inspector sorts the columns of each table by position. The
--- table's OID and the attribute numbers name the constraints' keys (constraints.sql).
+-- relation's OID and the attribute numbers name the keys of constraints and indexes; the
+-- column's type and collation tell whether an index key's operator class or collation is
+-- printed (constraints.sql, indexes.sql).
 SELECT n.nspname AS schema,
        c.relname AS "table",
        a.attrelid AS relid,
        a.attname AS name,
        a.attnum AS position,
        format_type(a.atttypid, a.atttypmod) AS data_type,
+       a.atttypid AS type_oid,
+       a.attcollation AS collation_oid,
        CASE WHEN en.nspname NOT IN ('pg_catalog', 'information_schema')
             THEN json_build_object('schema', en.nspname, 'name', et.typname) END AS type_ref,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation

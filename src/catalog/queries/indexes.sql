@@ -1,18 +1,21 @@
 -- Indexes on tables and materialized views that do not back a constraint and are not
 -- partitions of an index on a partitioned table (those follow their parent).
--- Set-based: the keys of all indexes are read in one join and grouped, rather than by a
--- subquery per index (planned as joins per index, several times slower).
--- The definition is what pg_get_indexdef prints. For an index whose keys are all plain
--- columns with the default operator class of the column's own type, no other collation and
--- no operator class options, it is composed here, as pg_get_indexdef composes it: that
--- function looks up every key's default operator class by scanning pg_opclass, the largest
--- part of this query's time. Every other index is printed by pg_get_indexdef. A partial
--- index's predicate is deparsed once, in `idx` (materialized), for both its column and the
--- definition.
--- Lists come as arrays, not JSON. The table is named without its schema, which is the index's.
+-- The definition is what pg_get_indexdef prints. The keys come as pg_index stores them
+-- (attribute numbers, operator classes, collations, options), named and composed by the
+-- inspector from the columns query's rows and the operator classes and collations
+-- (index_support.sql): when every key is a plain column with the default operator class of
+-- the column's own type and the column's collation, the inspector composes the definition
+-- as pg_get_indexdef composes it, and asks the server for the others (by OID, after this
+-- query). Naming the keys here took a join of every key with pg_attribute and a grouping,
+-- about a third of this query's time on a big catalog. The server prints the definition
+-- here when it can tell already: an expression key, storage parameters, or a key column
+-- with operator-class options. Expression keys come as pg_get_indexdef prints each. A
+-- partial index's predicate is deparsed once, in `idx` (materialized), and the inspector
+-- appends it to a composed definition.
+-- The table is named without its schema, which is the index's.
 WITH idx AS MATERIALIZED (
-  SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnkeyatts, i.indnatts, i.indkey,
-         i.indclass, i.indcollation, i.indoption, i.indpred,
+  SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnkeyatts, i.indkey,
+         i.indclass, i.indcollation, i.indoption,
          i.indnullsnotdistinct AS nulls_not_distinct,
          pg_get_expr(i.indpred, i.indrelid) AS predicate,
          n.nspname, c.relname AS table_name, ic.relname, ic.relkind, ic.relam, ic.reloptions
@@ -31,76 +34,33 @@ WITH idx AS MATERIALIZED (
      AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
                       WHERE d.classid = 'pg_catalog.pg_class'::regclass
                         AND d.objid = c.oid AND d.deptype = 'e')
-), cols AS (
-  SELECT x.indexrelid, x.indrelid, x.indnkeyatts, k.attnum, k.opclass, k.coll, k.opt, k.ord
-    FROM idx x,
-         unnest(x.indkey::int2[], x.indclass::oid[], x.indcollation::oid[], x.indoption::int2[])
-           WITH ORDINALITY k(attnum, opclass, coll, opt, ord)
-), keys AS (
-  SELECT k.indexrelid,
-         bool_and(k.attnum > 0 AND oc.opcdefault AND oc.opcintype = att.atttypid
-                  AND (k.coll = 0 OR k.coll = att.attcollation) AND iatt.attoptions IS NULL) AS plain,
-         string_agg(quote_ident(att.attname)
-                    || CASE WHEN NOT pg_indexam_has_property(oc.opcmethod, 'can_order') THEN ''
-                            WHEN (k.opt & 1) <> 0 AND (k.opt & 2) <> 0 THEN ' DESC'
-                            WHEN (k.opt & 1) <> 0 THEN ' DESC NULLS LAST'
-                            WHEN (k.opt & 2) <> 0 THEN ' NULLS FIRST' ELSE '' END,
-                    ', ' ORDER BY k.ord) AS columns,
-         -- The keys as parallel arrays, zipped by the inspector: building a JSON object
-         -- per key cost more than the rest of this grouping. '' is no operator class (the
-         -- default) and no collation (the column's).
-         array_agg(CASE WHEN k.attnum <> 0 THEN quote_ident(att.attname)
-                        ELSE pg_get_indexdef(k.indexrelid, k.ord::int, false) END
-                   ORDER BY k.ord) AS key_expressions,
-         array_agg(CASE WHEN NOT oc.opcdefault THEN ocn.nspname || '.' || oc.opcname ELSE '' END
-                   ORDER BY k.ord) AS key_opclasses,
-         array_agg(CASE WHEN k.coll <> 0 AND k.coll <> coalesce(att.attcollation, 0)
-                        THEN cln.nspname || '.' || cl.collname ELSE '' END
-                   ORDER BY k.ord) AS key_collations,
-         array_agg(k.opt ORDER BY k.ord) AS key_options
-    FROM cols k
-    LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opclass
-    LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
-    LEFT JOIN pg_catalog.pg_collation cl ON cl.oid = k.coll
-    LEFT JOIN pg_catalog.pg_namespace cln ON cln.oid = cl.collnamespace
-    LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = k.indrelid AND att.attnum = k.attnum AND k.attnum > 0
-    LEFT JOIN pg_catalog.pg_attribute iatt ON iatt.attrelid = k.indexrelid AND iatt.attnum = k.ord
-   WHERE k.ord <= k.indnkeyatts
-   GROUP BY k.indexrelid
-), include AS (
-  SELECT k.indexrelid, array_agg(att.attname ORDER BY k.ord) AS include,
-         string_agg(quote_ident(att.attname), ', ' ORDER BY k.ord) AS columns
-    FROM cols k
-    LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = k.indrelid AND att.attnum = k.attnum
-   WHERE k.ord > k.indnkeyatts
-   GROUP BY k.indexrelid
 )
 SELECT x.nspname AS schema,
        x.relname AS name,
        x.table_name AS "table",
-       CASE WHEN keys.plain AND x.reloptions IS NULL THEN
-         'CREATE ' || CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX '
-         || quote_ident(x.relname) || ' ON ' || CASE WHEN x.relkind = 'I' THEN 'ONLY ' ELSE '' END
-         || quote_ident(x.nspname) || '.' || quote_ident(x.table_name)
-         || ' USING ' || quote_ident(am.amname) || ' (' || keys.columns
-         || coalesce(') INCLUDE (' || include.columns, '') || ')'
-         || CASE WHEN x.nulls_not_distinct THEN ' NULLS NOT DISTINCT' ELSE '' END
-         || coalesce(' WHERE ' || x.predicate, '')
-       ELSE pg_get_indexdef(x.indexrelid) END AS definition,
+       x.indexrelid AS oid,
+       x.indrelid AS relid,
+       CASE WHEN 0 = ANY (x.indkey::int2[]) OR x.reloptions IS NOT NULL
+                 OR EXISTS (SELECT FROM pg_catalog.pg_attribute ia
+                             WHERE ia.attrelid = x.indexrelid AND ia.attoptions IS NOT NULL)
+            THEN pg_get_indexdef(x.indexrelid) END AS definition,
+       x.relkind = 'I' AS only,
        x.indisunique AS "unique",
        am.amname AS method,
-       coalesce(keys.key_expressions, '{}') AS key_expressions,
-       coalesce(keys.key_opclasses, '{}') AS key_opclasses,
-       coalesce(keys.key_collations, '{}') AS key_collations,
-       coalesce(keys.key_options, '{}') AS key_options,
-       coalesce(include.include, '{}') AS include,
+       x.indnkeyatts AS key_count,
+       x.indkey::int2[] AS columns,
+       x.indclass::oid[] AS opclasses,
+       x.indcollation::oid[] AS collations,
+       x.indoption::int2[] AS key_options,
+       CASE WHEN 0 = ANY (x.indkey::int2[]) THEN
+         ARRAY(SELECT CASE WHEN x.indkey[o - 1] = 0
+                           THEN pg_get_indexdef(x.indexrelid, o, false) ELSE '' END
+                 FROM generate_series(1, x.indnkeyatts) o ORDER BY o) END AS expressions,
        x.predicate,
        coalesce(x.nulls_not_distinct, false) AS nulls_not_distinct,
        coalesce(x.reloptions, '{}') AS options,
        dsc.description AS comment
   FROM idx x
   JOIN pg_catalog.pg_am am ON am.oid = x.relam
-  LEFT JOIN keys ON keys.indexrelid = x.indexrelid
-  LEFT JOIN include ON include.indexrelid = x.indexrelid
   LEFT JOIN pg_catalog.pg_description dsc
          ON dsc.objoid = x.indexrelid AND dsc.classoid = 'pg_catalog.pg_class'::regclass AND dsc.objsubid = 0
