@@ -206,50 +206,14 @@ pub(super) async fn fetch_all(
             collation: c.collation_oid,
         })
         .collect();
-    // The definitions of the indexes that cannot be composed, asked for once the keys are
-    // known; always sent, so that the statements do not depend on the schema.
-    let index_err = |message: String| CatalogError::Decode {
-        what: "indexes",
-        message,
-    };
     let index_support = Support::new(index_support);
-    let printed = {
-        let names = Names::new(&attributes, &keywords);
-        let support = &index_support;
-        let mut oids = Vec::new();
-        for r in &indexes {
-            if r.definition.is_none()
-                && !r
-                    .composable(&names, support)
-                    .map_err(|e| index_err(format!("index {}: {e}", r.qual_name())))?
-            {
-                oids.push(r.oid);
-            }
-        }
-        oids
-    };
-    let definitions = clients[on["indexes"]]
-        .query(DEFINITIONS, &[&printed])
-        .await
-        .map_err(|e| CatalogError::Query {
-            what: "index definitions",
-            message: crate::conn::db_message(&e),
-        })?;
-    let mut by_oid: BTreeMap<u32, String> = BTreeMap::new();
-    for row in definitions {
-        let oid: u32 = row.try_get(0).map_err(|e| index_err(e.to_string()))?;
-        let def: Option<String> = row.try_get(1).map_err(|e| index_err(e.to_string()))?;
-        if let Some(def) = def {
-            by_oid.insert(oid, def);
-        }
-    }
-    for r in &mut indexes {
-        if r.definition.is_none()
-            && let Some(def) = by_oid.remove(&r.oid)
-        {
-            r.definition = Some(def);
-        }
-    }
+    print_uncomposable(
+        clients[on["indexes"]],
+        &mut indexes,
+        &Names::new(&attributes, &keywords),
+        &index_support,
+    )
+    .await?;
     Ok(Rows {
         schemas,
         extensions,
@@ -273,6 +237,58 @@ pub(super) async fn fetch_all(
         not_nulls,
         queries: 19 + usize::from(named_not_nulls),
     })
+}
+
+/// Has the server print the definitions of the indexes that the inspector cannot compose
+/// (not told by the indexes query, found once the keys are resolved): one query, always
+/// sent, so that the statements do not depend on the schema.
+async fn print_uncomposable(
+    client: &Client,
+    indexes: &mut [IndexRow],
+    names: &Names<'_>,
+    support: &Support,
+) -> Result<(), CatalogError> {
+    let decode_err = |message: String| CatalogError::Decode {
+        what: "indexes",
+        message,
+    };
+    let mut oids = Vec::new();
+    for r in indexes.iter() {
+        if r.definition.is_none()
+            && !r
+                .composable(names, support)
+                .map_err(|e| decode_err(format!("index {}: {e}", r.qual_name())))?
+        {
+            oids.push(r.oid);
+        }
+    }
+    oids.sort_unstable();
+    let rows = client
+        .query(DEFINITIONS, &[&oids])
+        .await
+        .map_err(|e| CatalogError::Query {
+            what: "index definitions",
+            message: crate::conn::db_message(&e),
+        })?;
+    let mut printed: BTreeMap<u32, String> = BTreeMap::new();
+    for row in rows {
+        let oid: u32 = row.try_get(0).map_err(|e| decode_err(e.to_string()))?;
+        let definition: Option<String> = row.try_get(1).map_err(|e| decode_err(e.to_string()))?;
+        if let Some(d) = definition {
+            printed.insert(oid, d);
+        }
+    }
+    for r in indexes.iter_mut() {
+        if r.definition.is_none() && oids.binary_search(&r.oid).is_ok() {
+            r.definition = Some(printed.remove(&r.oid).ok_or_else(|| {
+                decode_err(format!(
+                    "index {}: the server printed no definition",
+                    r.qual_name()
+                ))
+            })?);
+        }
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
