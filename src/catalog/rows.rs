@@ -843,16 +843,12 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
         }
     }
     let names = Names::new(&rows.attributes, &rows.keywords);
-    let constraints = rows
-        .constraints
-        .into_iter()
-        .map(|r| r.into_model(&names))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|message| CatalogError::Decode {
+    // Each into its table as it is completed: no second list of all constraints is held.
+    for r in rows.constraints {
+        let r = r.into_model(&names).map_err(|message| CatalogError::Decode {
             what: "constraints",
             message,
         })?;
-    for r in constraints {
         if let Some(t) = s.tables.get_mut(&r.table) {
             t.constraints.insert(r.name, r.constraint);
         }
