@@ -845,10 +845,12 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
     let names = Names::new(&rows.attributes, &rows.keywords);
     // Each into its table as it is completed: no second list of all constraints is held.
     for r in rows.constraints {
-        let r = r.into_model(&names).map_err(|message| CatalogError::Decode {
-            what: "constraints",
-            message,
-        })?;
+        let r = r
+            .into_model(&names)
+            .map_err(|message| CatalogError::Decode {
+                what: "constraints",
+                message,
+            })?;
         if let Some(t) = s.tables.get_mut(&r.table) {
             t.constraints.insert(r.name, r.constraint);
         }
