@@ -113,7 +113,12 @@ impl<'a> Names<'a> {
 
     /// Names the attribute numbers `nums` of the table `relid` (`table`, for messages),
     /// leaving out the zeros of expression keys.
-    fn keys(&self, relid: u32, nums: &[i16], table: &QualName) -> Result<Vec<Name>, String> {
+    pub(super) fn keys(
+        &self,
+        relid: u32,
+        nums: &[i16],
+        table: &QualName,
+    ) -> Result<Vec<Name>, String> {
         nums.iter()
             .filter(|&&n| n != 0)
             .map(|&n| {

@@ -164,15 +164,11 @@ impl IndexRow {
     ) -> Result<(Vec<IndexKey>, Vec<Name>, String), String> {
         let keys = self.keys(names, support)?;
         let n = keys.len();
-        let include = self.columns[n..]
-            .iter()
-            .map(|&attnum| {
-                names
-                    .attribute(self.relid, attnum)
-                    .map(|a| a.name.clone())
-                    .ok_or_else(|| format!("column number {attnum} was not read"))
-            })
-            .collect::<Result<Vec<Name>, String>>()?;
+        let table = QualName {
+            schema: self.schema.clone(),
+            name: self.table.clone(),
+        };
+        let include = names.keys(self.relid, &self.columns[n..], &table)?;
         let expressions = self.expressions.take().unwrap_or_default();
         let mut model = Vec::with_capacity(n);
         for (i, k) in keys.iter().enumerate() {

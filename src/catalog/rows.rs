@@ -293,15 +293,15 @@ async fn print_uncomposable(
 
 #[derive(Deserialize)]
 struct SchemaRow {
-    name: Name,
+    name: String,
     comment: Option<String>,
     grants: Vec<Grant>,
 }
 
 #[derive(Deserialize)]
 struct ExtensionRow {
-    name: Name,
-    schema: Name,
+    name: String,
+    schema: String,
     version: String,
     comment: Option<String>,
 }
@@ -356,7 +356,7 @@ struct CompositeRow {
 
 #[derive(Deserialize)]
 struct AttributeRow {
-    name: Name,
+    name: String,
     data_type: String,
     type_ref: Option<QualRow>,
     collation: Option<QualRow>,
@@ -509,7 +509,7 @@ struct NotNullRow {
     schema: Name,
     table: Name,
     column: String,
-    name: Name,
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -670,7 +670,7 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
     let mut s = Schema::default();
     for r in rows.schemas {
         s.schemas.insert(
-            r.name.into(),
+            r.name,
             Namespace {
                 comment: r.comment,
                 grants: sorted(r.grants),
@@ -679,9 +679,9 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
     }
     for r in rows.extensions {
         s.extensions.insert(
-            r.name.into(),
+            r.name,
             Extension {
-                schema: r.schema.into(),
+                schema: r.schema,
                 version: r.version,
                 comment: r.comment,
             },
@@ -729,7 +729,7 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
                     .attributes
                     .into_iter()
                     .map(|a| CompositeAttribute {
-                        name: a.name.into(),
+                        name: a.name,
                         data_type: a.data_type,
                         type_ref: a.type_ref.map(Into::into),
                         collation: a.collation.map(Into::into),
@@ -839,7 +839,7 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
             .get_mut(&QualName::new(&r.schema, &r.table))
             .and_then(|t| t.columns.iter_mut().find(|c| c.name == r.column))
         {
-            c.not_null_name = Some(r.name.into());
+            c.not_null_name = Some(r.name);
         }
     }
     let names = Names::new(&rows.attributes, &rows.keywords);
