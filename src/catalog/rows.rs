@@ -626,7 +626,10 @@ impl DependRow {
 /// dependency on a table column is recorded on the table and on the column.
 fn depends(objects: Vec<DependObjectRow>, rows: Vec<DependRow>) -> Depends {
     let mut by_key: Vec<((u32, u32), u32)> = Vec::with_capacity(objects.len());
-    let mut ids: Vec<ObjectId> = Vec::with_capacity(objects.len());
+    // Room for the view columns too: pushing past the objects' count would double a vector
+    // of some 80,000 identities at 5,000 tables for a few hundred more.
+    let extra = rows.iter().filter(|r| r.column.is_some()).count();
+    let mut ids: Vec<ObjectId> = Vec::with_capacity(objects.len() + extra);
     for o in objects {
         by_key.push((o.key, ids.len() as u32));
         ids.push(o.id);
@@ -831,6 +834,9 @@ pub(super) fn assemble(rows: Rows) -> Result<Schema, CatalogError> {
             run.for_each(drop);
         }
     }
+    // The emptied iterator still holds the rows' buffer (17 MB at 5,000 tables), which
+    // would otherwise stay allocated through the rest of the assembly.
+    drop(columns);
     s.views = views;
     // The query reports only names other than the generated one.
     for r in rows.not_nulls {
