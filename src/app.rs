@@ -146,14 +146,14 @@ pub async fn load_desired_sql(
     };
     let renames = source::sql::renames(&stmts);
     let shadow = starting.ready().await?;
-    let inspection = shadow.load(&files, stmts, filter).await?;
+    let inspection = shadow.load(files, stmts, filter).await?;
     Ok((inspection, shadow, renames))
 }
 
 /// Loads desired SQL that was already read and ordered ([`source::prepare`]) through a
 /// shadow database.
 pub async fn load_prepared_sql(
-    files: &[source::sql::SourceFile],
+    files: Vec<source::sql::SourceFile>,
     stmts: Vec<source::sql::Statement>,
     filter: &Filter,
     shadow_url: Option<&str>,
@@ -319,7 +319,7 @@ pub async fn read_both_sides(
                 };
                 let shadow = starting.ready().await?;
                 let renames = source::sql::renames(&stmts);
-                let inspection = shadow.load(&files, stmts, filter).await?;
+                let inspection = shadow.load(files, stmts, filter).await?;
                 anyhow::Ok((prepared(inspection).await?, shadow, renames))
             };
             let current = async {

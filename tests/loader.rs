@@ -351,7 +351,7 @@ fn concurrent_load_gives_the_serial_outcome() {
         .build()
         .unwrap();
     let load = |jobs| {
-        rt.block_on(shadow.load_with(&files, stmts.clone(), &Filter::default(), jobs))
+        rt.block_on(shadow.load_with(files.clone(), stmts.clone(), &Filter::default(), jobs))
             .unwrap()
     };
     let (serial, mode) = load(1);

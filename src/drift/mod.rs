@@ -278,7 +278,7 @@ async fn load_desired(
 ) -> Result<Inspection, DriftError> {
     let loaded = match read {
         DesiredRead::Sql(files, stmts) => {
-            app::load_prepared_sql(&files, stmts, filter, shadow, Some(major))
+            app::load_prepared_sql(files, stmts, filter, shadow, Some(major))
                 .await
                 .map(|(inspection, _shadow)| inspection)
         }

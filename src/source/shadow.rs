@@ -129,12 +129,12 @@ impl Shadow {
 
     /// Executes the ordered statements in a fresh temporary database, inspects it and drops
     /// it (also when a statement fails; on the embedded cluster, which is removed as a whole,
-    /// a successfully loaded database is left in place). The statements are freed once they
-    /// are loaded, before the database is inspected (at 5,000 tables they take as much
-    /// memory as the model being read).
+    /// a successfully loaded database is left in place). The statements and the files' texts
+    /// are freed once they are loaded, before the database is inspected (at 5,000 tables
+    /// they take as much memory as the model being read).
     pub async fn load(
         &self,
-        files: &[SourceFile],
+        files: Vec<SourceFile>,
         stmts: Vec<Statement>,
         filter: &Filter,
     ) -> Result<Inspection, ShadowError> {
@@ -145,7 +145,7 @@ impl Shadow {
     /// how the statements were loaded in the end.
     pub async fn load_with(
         &self,
-        files: &[SourceFile],
+        files: Vec<SourceFile>,
         stmts: Vec<Statement>,
         filter: &Filter,
         jobs: usize,
@@ -160,44 +160,63 @@ impl Shadow {
         let mut db = (&mut creating.0)
             .await
             .map_err(|e| ShadowError::Other(format!("creating a temporary database: {e}")))??;
-        // Ordered and scheduled: from here on only the texts are needed.
-        let stmts = Loadables::new(files, stmts);
-        super::release_freed_memory();
-        if let Some(preds) = preds {
-            match load_concurrently(&db, &stmts, &preds, jobs).await {
-                Ok(()) => {
-                    drop((stmts, preds));
-                    super::release_freed_memory();
-                    let inspected = async {
-                        let (a, b) = tokio::try_join!(db.connect(), db.connect())?;
-                        catalog::analyze_fresh(&a).await;
-                        Ok(catalog::inspect_on(&[&a, &b], filter).await?)
+        let loaded = {
+            // Ordered and scheduled: from here on only the texts are needed.
+            let stmts = Loadables::new(&files, stmts);
+            super::release_freed_memory();
+            let mut concurrent = false;
+            if let Some(preds) = preds {
+                match load_concurrently(&db, &stmts, &preds, jobs).await {
+                    Ok(()) => concurrent = true,
+                    Err(_) => {
+                        // A dependency the parse could not see (or a real error): start
+                        // over with the serial load, which also locates errors precisely.
+                        self.drop_database(&db).await?;
+                        db = self.create_database().await?;
                     }
-                    .await;
-                    return Ok((
-                        self.finish(&db, inspected).await?,
-                        LoadMode::Concurrent(jobs),
-                    ));
-                }
-                Err(_) => {
-                    // A dependency the parse could not see (or a real error): start over
-                    // with the serial load, which also locates errors precisely.
-                    self.drop_database(&db).await?;
-                    db = self.create_database().await?;
                 }
             }
-        }
-        let result = self.load_into(&db, files, stmts, filter).await;
-        Ok((self.finish(&db, result).await?, LoadMode::Serial))
+            if concurrent {
+                Ok(Loaded::Concurrently(jobs))
+            } else {
+                self.load_serially(&db, &files, stmts).await
+            }
+        };
+        // Loaded (or failed, and located): the statements and the texts they came from are
+        // not needed to read the database.
+        drop(files);
+        super::release_freed_memory();
+        let result = match loaded {
+            Ok(Loaded::Concurrently(jobs)) => {
+                async {
+                    let (a, b) = tokio::try_join!(db.connect(), db.connect())?;
+                    catalog::analyze_fresh(&a).await;
+                    Ok((
+                        catalog::inspect_on(&[&a, &b], filter).await?,
+                        LoadMode::Concurrent(jobs),
+                    ))
+                }
+                .await
+            }
+            Ok(Loaded::Serially(client)) => {
+                async {
+                    catalog::analyze_fresh(&client).await;
+                    Ok((catalog::inspect(&client, filter).await?, LoadMode::Serial))
+                }
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        self.finish(&db, result).await
     }
 
     /// Ends a load: drops the temporary database (left in place on the embedded cluster
     /// after a success) and returns the result.
-    async fn finish(
+    async fn finish<T>(
         &self,
         db: &Target,
-        result: Result<Inspection, ShadowError>,
-    ) -> Result<Inspection, ShadowError> {
+        result: Result<T, ShadowError>,
+    ) -> Result<T, ShadowError> {
         if result.is_ok() && matches!(self, Shadow::Embedded(_)) {
             // The private cluster is removed as a whole when the run ends; dropping the
             // database first would only cost a checkpoint.
@@ -208,18 +227,20 @@ impl Shadow {
             return result;
         }
         let dropped = self.drop_database(db).await;
-        let inspection = result?;
+        let value = result?;
         dropped?;
-        Ok(inspection)
+        Ok(value)
     }
 
-    async fn load_into(
+    /// Executes the statements in one transaction, in order, and returns the connection
+    /// for the read. On failure the statement that fails is located, one by one, in a
+    /// fresh database.
+    async fn load_serially(
         &self,
         db: &Target,
         files: &[SourceFile],
         stmts: Loadables<'_>,
-        filter: &Filter,
-    ) -> Result<Inspection, ShadowError> {
+    ) -> Result<Loaded, ShadowError> {
         let client = db.connect().await?;
         let mut script = String::from(crate::render::DESIRED_PREAMBLE);
         for s in stmts.iter() {
@@ -240,11 +261,14 @@ impl Shadow {
                 ))
             }));
         }
-        drop((stmts, script));
-        super::release_freed_memory();
-        catalog::analyze_fresh(&client).await;
-        Ok(catalog::inspect(&client, filter).await?)
+        Ok(Loaded::Serially(client))
     }
+}
+
+/// How a load went: the connection a serial load used is read from.
+enum Loaded {
+    Concurrently(usize),
+    Serially(tokio_postgres::Client),
 }
 
 /// A spawned task that is cancelled when its handle is dropped (the load it works for was

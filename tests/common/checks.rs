@@ -140,7 +140,7 @@ pub fn load_desired(path: &Path) -> Result<Schema, String> {
     rt().block_on(async {
         Shadow::server(&server().conninfo("postgres"))
             .map_err(|e| e.to_string())?
-            .load(&files, stmts, &Filter::default())
+            .load(files, stmts, &Filter::default())
             .await
             .map(|i| i.schema.without_depends())
             .map_err(|e| e.to_string())
