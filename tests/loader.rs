@@ -108,6 +108,44 @@ fn a_failing_statement_is_located_and_leaves_no_shadow_database() {
 }
 
 #[test]
+fn materialized_views_load_unpopulated_and_their_errors_keep_their_position() {
+    // The shadow creates materialized views WITH NO DATA: one on another, with a unique
+    // index and a view on it, loads (a populated one on an unpopulated one would not).
+    let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("10_mv.sql"),
+        "CREATE TABLE public.t (id int PRIMARY KEY, v int);\n\
+         CREATE MATERIALIZED VIEW public.m1 AS\n  SELECT id, sum(v) AS total FROM public.t GROUP BY id\n  WITH DATA;\n\
+         CREATE UNIQUE INDEX m1_id ON public.m1 (id);\n\
+         CREATE MATERIALIZED VIEW public.m2 AS SELECT id, total * 2 AS twice FROM public.m1;\n\
+         CREATE VIEW public.v AS SELECT id, twice FROM public.m2;\n",
+    )
+    .unwrap();
+    let model = load_dir(dir.path()).unwrap();
+    let q = |n: &str| pgdiff::model::QualName::new("public", n);
+    for mv in ["m1", "m2"] {
+        assert!(model.views[&q(mv)].materialized, "{mv}");
+    }
+    assert!(model.indexes.contains_key(&q("m1_id")));
+    assert!(model.views.contains_key(&q("v")));
+    // An error in one is reported where it is in its file, as for any statement.
+    std::fs::write(
+        dir.path().join("20_bad.sql"),
+        "CREATE MATERIALIZED VIEW public.m3 AS\n  SELECT id,\n         nope\n    FROM public.t;\n",
+    )
+    .unwrap();
+    let err = load_dir(dir.path()).unwrap_err();
+    assert!(err.contains("20_bad.sql:3:10:"), "{err}");
+    assert!(err.contains("column \"nope\" does not exist"), "{err}");
+    assert!(
+        shadow_databases().is_empty(),
+        "shadow databases left behind: {:?}",
+        shadow_databases()
+    );
+}
+
+#[test]
 fn check_reports_every_rejected_statement_with_its_position() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

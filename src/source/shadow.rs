@@ -554,15 +554,17 @@ async fn locate_failure(
             if let Some(d) = e.as_db_error() {
                 message = d.message().to_string();
                 if let Some(tokio_postgres::error::ErrorPosition::Original(p)) = d.position() {
-                    // Positions count characters, 1-based; valid when the text is the source's.
+                    // Positions count characters, 1-based; valid in the source when the text
+                    // up to the position is as written there (all of it, or the part a
+                    // rewrite kept, as the clause a materialized view gets).
                     let pos = *p as usize;
-                    if f.text[s.offset..].starts_with(s.text) {
-                        let byte = s
-                            .text
-                            .char_indices()
-                            .nth(pos.saturating_sub(1))
-                            .map(|(b, _)| b)
-                            .unwrap_or(0);
+                    let byte = s
+                        .text
+                        .char_indices()
+                        .nth(pos.saturating_sub(1))
+                        .map(|(b, _)| b)
+                        .unwrap_or(0);
+                    if f.text[s.offset..].starts_with(&s.text[..byte]) {
                         offset += byte;
                     }
                 }

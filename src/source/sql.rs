@@ -462,6 +462,19 @@ fn parse_piece(files: &[SourceFile], fi: usize, start: usize, len: usize, out: &
                             ix.concurrent = false;
                             rewritten = node.deparse(pg_query::DeparseOptions::default()).ok();
                         }
+                        // A materialized view is created unpopulated, as pg_dump creates one:
+                        // the catalog is the same, and the shadow neither plans nor runs its
+                        // query (on PostgreSQL 17 and later, a populated one is also built
+                        // anew and swapped in, as by REFRESH).
+                        if let NodeEnum::CreateTableAsStmt(c) = &mut node
+                            && c.objtype() == pg_query::protobuf::ObjectType::ObjectMatview
+                            && let Some(into) = c.into.as_mut()
+                            && !into.skip_data
+                            && let Some(t) = without_data(text)
+                        {
+                            into.skip_data = true;
+                            rewritten = Some(t);
+                        }
                         let renames = annotated_renames(&piece[..lead], text, &node);
                         let text = match rewritten {
                             Some(t) => Text::Rewritten(t),
@@ -529,6 +542,34 @@ fn parallel_fold<T: Sync, A: Default + Send>(
 }
 
 /// Accepts DDL that defines schema objects; rejects everything else with a reason.
+/// `CREATE MATERIALIZED VIEW` text made to say `WITH NO DATA`: a closing `WITH DATA` is
+/// replaced, otherwise the clause is added after the last token, before any trailing
+/// comment. The text up to there is kept as written, so that the server's error positions
+/// in it still point into the source. `None` if it says `WITH NO DATA` already or cannot be
+/// scanned.
+fn without_data(text: &str) -> Option<String> {
+    use pg_query::protobuf::{ScanToken, Token};
+    let tokens = pg_query::scan_tokens(text).ok()?;
+    let code: Vec<&ScanToken> = tokens
+        .iter()
+        .filter(|t| t.token != Token::SqlComment as i32 && t.token != Token::CComment as i32)
+        .collect();
+    let is = |t: &ScanToken, k: Token| t.token == k as i32;
+    let at = |i: i32| usize::try_from(i).ok().filter(|&i| i <= text.len());
+    match code.as_slice() {
+        [.., w, n, d] if is(w, Token::With) && is(n, Token::No) && is(d, Token::DataP) => None,
+        [.., w, d] if is(w, Token::With) && is(d, Token::DataP) => {
+            let (from, to) = (at(w.start)?, at(d.end)?);
+            Some(format!("{}WITH NO DATA{}", &text[..from], &text[to..]))
+        }
+        [.., last] => {
+            let end = at(last.end)?;
+            Some(format!("{} WITH NO DATA{}", &text[..end], &text[end..]))
+        }
+        [] => None,
+    }
+}
+
 fn classify(node: &NodeEnum) -> Result<(), String> {
     use NodeEnum as N;
     let reject = |what: &str, why: &str| {
@@ -1904,6 +1945,60 @@ mod tests {
             path: PathBuf::from("desired/20_contacts.sql"),
             text: text.to_string(),
         }]
+    }
+
+    #[test]
+    fn materialized_views_are_loaded_unpopulated() {
+        let mv = "CREATE MATERIALIZED VIEW s.mv AS SELECT 1 AS one";
+        assert_eq!(
+            without_data(mv).as_deref(),
+            Some(format!("{mv} WITH NO DATA").as_str())
+        );
+        // A closing WITH DATA is replaced, in any case and spacing; the text before it is kept.
+        assert_eq!(
+            without_data("CREATE MATERIALIZED VIEW s.mv AS SELECT 1 with\n  Data").as_deref(),
+            Some("CREATE MATERIALIZED VIEW s.mv AS SELECT 1 WITH NO DATA")
+        );
+        // A trailing comment stays after the clause; a WITH inside the query is not the clause.
+        assert_eq!(
+            without_data("CREATE MATERIALIZED VIEW s.mv AS WITH d AS (SELECT 1) TABLE d -- data")
+                .as_deref(),
+            Some(
+                "CREATE MATERIALIZED VIEW s.mv AS WITH d AS (SELECT 1) TABLE d WITH NO DATA -- data"
+            )
+        );
+        assert_eq!(
+            without_data("CREATE MATERIALIZED VIEW s.mv AS SELECT 'WITH DATA' /* WITH DATA */")
+                .as_deref(),
+            Some(
+                "CREATE MATERIALIZED VIEW s.mv AS SELECT 'WITH DATA' WITH NO DATA /* WITH DATA */"
+            )
+        );
+        assert_eq!(
+            without_data("CREATE MATERIALIZED VIEW s.mv AS SELECT 1 WITH NO DATA"),
+            None
+        );
+
+        // As parsed: the text to load says WITH NO DATA, and the result parses as the same
+        // statement but for that; an unpopulated one is left as written.
+        let src = "CREATE MATERIALIZED VIEW public.mv AS SELECT 1 AS one WITH DATA;\n\
+                   CREATE MATERIALIZED VIEW public.mv2 AS SELECT 2 AS two WITH NO DATA;\n";
+        let files = file(src);
+        let stmts = parse_sources(&files).unwrap();
+        assert_eq!(
+            stmts[0].text(&files),
+            "CREATE MATERIALIZED VIEW public.mv AS SELECT 1 AS one WITH NO DATA"
+        );
+        assert!(stmts[1].span().is_some(), "left as written");
+        let reparsed = pg_query::parse(stmts[0].text(&files), 0).unwrap();
+        let Some(NodeEnum::CreateTableAsStmt(c)) = reparsed.protobuf.stmts[0]
+            .stmt
+            .as_ref()
+            .and_then(|n| n.node.clone())
+        else {
+            panic!("not CREATE MATERIALIZED VIEW");
+        };
+        assert!(c.into.is_some_and(|i| i.skip_data));
     }
 
     #[test]
