@@ -541,7 +541,6 @@ fn parallel_fold<T: Sync, A: Default + Send>(
     done.into_iter().map(|(_, acc)| acc).collect()
 }
 
-/// Accepts DDL that defines schema objects; rejects everything else with a reason.
 /// `CREATE MATERIALIZED VIEW` text made to say `WITH NO DATA`: a closing `WITH DATA` is
 /// replaced, otherwise the clause is added after the last token, before any trailing
 /// comment. The text up to there is kept as written, so that the server's error positions
@@ -570,6 +569,7 @@ fn without_data(text: &str) -> Option<String> {
     }
 }
 
+/// Accepts DDL that defines schema objects; rejects everything else with a reason.
 fn classify(node: &NodeEnum) -> Result<(), String> {
     use NodeEnum as N;
     let reject = |what: &str, why: &str| {
