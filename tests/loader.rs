@@ -16,6 +16,11 @@ fn load_dir(dir: &Path) -> Result<Schema, String> {
     checks::load_desired(dir)
 }
 
+fn assert_no_shadow_databases() {
+    let left = shadow_databases();
+    assert!(left.is_empty(), "shadow databases left behind: {left:?}");
+}
+
 fn shadow_databases() -> Vec<String> {
     server()
         .psql_in(
@@ -100,11 +105,7 @@ fn a_failing_statement_is_located_and_leaves_no_shadow_database() {
         err.contains("column \"nope\" referenced in foreign key constraint does not exist"),
         "{err}"
     );
-    assert!(
-        shadow_databases().is_empty(),
-        "shadow databases left behind: {:?}",
-        shadow_databases()
-    );
+    assert_no_shadow_databases();
 }
 
 #[test]
@@ -138,11 +139,7 @@ fn materialized_views_load_unpopulated_and_their_errors_keep_their_position() {
     let err = load_dir(dir.path()).unwrap_err();
     assert!(err.contains("20_bad.sql:3:10:"), "{err}");
     assert!(err.contains("column \"nope\" does not exist"), "{err}");
-    assert!(
-        shadow_databases().is_empty(),
-        "shadow databases left behind: {:?}",
-        shadow_databases()
-    );
+    assert_no_shadow_databases();
 }
 
 #[test]

@@ -81,14 +81,13 @@ impl Depends {
         // moment a read peaks) are not held twice.
         permute(&mut ids, &mut order);
         ids.dedup();
-        let sorted = ids;
         let mut pairs: Vec<(u32, u32)> = pairs
             .into_iter()
             .map(|(a, b)| (remap[a as usize], remap[b as usize]))
             .collect();
         pairs.sort_unstable();
         pairs.dedup();
-        let mut d = Depends { ids: sorted, pairs };
+        let mut d = Depends { ids, pairs };
         d.compact();
         d.ids.shrink_to_fit();
         d.pairs.shrink_to_fit();

@@ -164,20 +164,21 @@ impl Shadow {
             // Ordered and scheduled: from here on only the texts are needed.
             let stmts = Loadables::new(&files, stmts);
             super::release_freed_memory();
-            let mut concurrent = false;
-            if let Some(preds) = preds {
-                match load_concurrently(&db, &stmts, &preds, jobs).await {
-                    Ok(()) => concurrent = true,
+            let concurrent = match preds {
+                Some(preds) => match load_concurrently(&db, &stmts, &preds, jobs).await {
+                    Ok(()) => true,
                     Err(_) => {
                         // A dependency the parse could not see (or a real error): start
                         // over with the serial load, which also locates errors precisely.
                         self.drop_database(&db).await?;
                         db = self.create_database().await?;
+                        false
                     }
-                }
-            }
+                },
+                None => false,
+            };
             if concurrent {
-                Ok(Loaded::Concurrently(jobs))
+                Ok(Loaded::Concurrently)
             } else {
                 self.load_serially(&db, &files, stmts).await
             }
@@ -187,7 +188,7 @@ impl Shadow {
         drop(files);
         super::release_freed_memory();
         let result = match loaded {
-            Ok(Loaded::Concurrently(jobs)) => {
+            Ok(Loaded::Concurrently) => {
                 async {
                     let (a, b) = tokio::try_join!(db.connect(), db.connect())?;
                     catalog::analyze_fresh(&a).await;
@@ -267,7 +268,7 @@ impl Shadow {
 
 /// How a load went: the connection a serial load used is read from.
 enum Loaded {
-    Concurrently(usize),
+    Concurrently,
     Serially(tokio_postgres::Client),
 }
 
