@@ -83,9 +83,18 @@ pub fn own_cases() -> Vec<Case> {
     .collect()
 }
 
-/// The third-party corpus folder (beside the checkout), if present.
+/// Where the third-party corpus is looked for: `PGDIFF_CORPUS` when set, else
+/// `../shared/corpus` beside the checkout.
+pub fn corpus_location() -> PathBuf {
+    match std::env::var_os("PGDIFF_CORPUS").filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+    }
+}
+
+/// The third-party corpus folder, if present.
 pub fn corpus_root() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let root = corpus_location();
     root.is_dir().then_some(root)
 }
 
